@@ -1,0 +1,33 @@
+# Two commands for a newcomer: `make demo` (set up + run on the sandbox) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: setup demo test lint dev clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+	$(BIN)/kpi-pipeline prepare
+
+demo: setup
+	$(BIN)/kpi-pipeline run --sandbox
+
+test: setup
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project/models
+
+dev: setup
+	$(BIN)/dagster dev
+
+clean:
+	rm -rf data dbt_project/target dbt_project/logs

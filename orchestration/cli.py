@@ -1,0 +1,91 @@
+"""`kpi-pipeline`: run the pipeline, serve the sandbox, prepare the dbt manifest."""
+
+import argparse
+import sys
+
+from orchestration.pipeline_run import RunSummary
+from orchestration.settings import MissingConfigurationError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kpi-pipeline",
+        description="CRM + telephony records to sales KPIs by channel and agent.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="ingest every stream, then build and test the marts")
+    run.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="use the bundled vendor sandbox (no accounts needed) instead of the real sources",
+    )
+    run.add_argument("--scale", type=float, default=1.0, help="sandbox data volume multiplier")
+    run.add_argument("--seed", type=int, default=None, help="sandbox random seed")
+
+    sandbox = commands.add_parser("sandbox", help="serve the HubSpot + Aircall sandbox APIs")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8765)
+    sandbox.add_argument("--scale", type=float, default=1.0)
+    sandbox.add_argument("--seed", type=int, default=None)
+
+    commands.add_parser("prepare", help="parse the dbt project into target/manifest.json")
+    return parser
+
+
+def print_summary(summary: RunSummary) -> None:
+    """The closing report: per-stream volumes, dbt outcome, and what failed."""
+    print("\nIngest")
+    for stream, metadata in summary.streams:
+        print(
+            f"  {stream:<24} {metadata.get('records', 0):>9,} records "
+            f"{metadata.get('pages', 0):>6,} pages  +{metadata.get('inserted', 0):,} inserted "
+            f"~{metadata.get('updated', 0):,} updated  {metadata.get('elapsed_seconds', 0):.1f} s"
+        )
+    print(f"dbt: {summary.models_built} models/seeds materialised")
+    print(f"Checks: {summary.checks_passed} passed, {len(summary.checks_failed)} failed")
+    for name in summary.checks_failed:
+        print(f"  FAILED check {name}")
+    for step in summary.failed_steps:
+        print(f"  FAILED step {step}")
+    verdict = "succeeded" if summary.success else "FAILED"
+    print(f"Pipeline {verdict} in {summary.elapsed_seconds:.1f} s")
+
+
+def run_command(args: argparse.Namespace) -> int:
+    from orchestration.pipeline_run import run_pipeline
+
+    try:
+        summary = run_pipeline(sandbox=args.sandbox, scale=args.scale, seed=args.seed)
+    except MissingConfigurationError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print_summary(summary)
+    return 0 if summary.success else 1
+
+
+def sandbox_command(args: argparse.Namespace) -> int:
+    from connectors.sandbox import SandboxConfig, serve_forever
+
+    config = SandboxConfig(scale=args.scale) if args.seed is None else SandboxConfig(
+        scale=args.scale, seed=args.seed
+    )
+    serve_forever(config, host=args.host, port=args.port)
+    return 0
+
+
+def prepare_command(_: argparse.Namespace) -> int:
+    from orchestration.project import prepare_dbt_manifest
+
+    print(f"dbt manifest ready: {prepare_dbt_manifest(force=True)}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handlers = {"run": run_command, "sandbox": sandbox_command, "prepare": prepare_command}
+    return handlers[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

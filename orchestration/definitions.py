@@ -1,0 +1,28 @@
+"""Assembles the Dagster definitions; no logic lives here."""
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.assets.dbt import kpi_dbt_assets
+from orchestration.assets.ingest import build_ingest_definitions
+from orchestration.project import dbt_project
+from orchestration.resources import SourcesResource, WarehouseResource
+from orchestration.schedules import build_nightly_schedule, refresh_kpis_job
+
+ingest_assets, ingest_checks = build_ingest_definitions()
+
+defs = dg.Definitions(
+    assets=[*ingest_assets, kpi_dbt_assets],
+    asset_checks=ingest_checks,
+    jobs=[refresh_kpis_job],
+    schedules=[build_nightly_schedule()],
+    resources={
+        "sources": SourcesResource(
+            hubspot_access_token=dg.EnvVar("HUBSPOT_ACCESS_TOKEN"),
+            aircall_api_id=dg.EnvVar("AIRCALL_API_ID"),
+            aircall_api_token=dg.EnvVar("AIRCALL_API_TOKEN"),
+        ),
+        "warehouse": WarehouseResource(),
+        "dbt": DbtCliResource(project_dir=dbt_project),
+    },
+)
