@@ -1,0 +1,1 @@
+"""Independent recomputation of the eight KPI marts from the raw layer, in plain Python."""

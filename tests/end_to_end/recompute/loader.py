@@ -1,0 +1,143 @@
+"""Turn raw-layer rows into the dataclasses of `raw.py` (one parser per vendor record shape)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from .raw import (
+    AircallUser,
+    Call,
+    Contact,
+    Deal,
+    GoalTarget,
+    Owner,
+    Pipeline,
+    RawData,
+    Stage,
+    Team,
+    _rows,
+    _text,
+    aircall_time,
+    hubspot_time,
+)
+
+
+def parse_contact(record: dict[str, Any]) -> Contact:
+    props = record.get("properties") or {}
+    created = hubspot_time(props.get("createdate")) or hubspot_time(record.get("createdAt"))
+    assert created is not None, f"contact {record['id']} has no create date"
+    phones = tuple(p for p in (props.get("phone"), props.get("mobilephone")) if _text(p))
+    return Contact(
+        id=str(record["id"]),
+        created_at=created,
+        phones=phones,
+        original_source=_text(props.get("hs_analytics_source")),
+        owner_id=_text(props.get("hubspot_owner_id")),
+    )
+
+
+def parse_deal(record: dict[str, Any]) -> Deal:
+    props = record.get("properties") or {}
+    created = hubspot_time(props.get("createdate")) or hubspot_time(record.get("createdAt"))
+    assert created is not None, f"deal {record['id']} has no create date"
+    associations = ((record.get("associations") or {}).get("contacts") or {}).get("results") or []
+    return Deal(
+        id=str(record["id"]),
+        created_at=created,
+        close_at=hubspot_time(props.get("closedate")),
+        pipeline_id=_text(props.get("pipeline")),
+        stage_id=_text(props.get("dealstage")),
+        owner_id=_text(props.get("hubspot_owner_id")),
+        amount=_text(props.get("amount")),
+        currency=_text(props.get("deal_currency_code")),
+        amount_home=_text(props.get("amount_in_home_currency")),
+        # A contact may be associated twice (several association types): keep it once.
+        contact_ids=tuple(dict.fromkeys(str(a["id"]) for a in associations)),
+    )
+
+
+def parse_owner(record: dict[str, Any], archived: bool) -> Owner:
+    primary = [t for t in record.get("teams") or [] if t.get("primary") in (True, "true")]
+    return Owner(
+        id=str(record["id"]),
+        email=_text(record.get("email")),
+        first_name=_text(record.get("firstName")),
+        last_name=_text(record.get("lastName")),
+        primary_team=_text(primary[0].get("name")) if primary else None,
+        user_id=_text(record.get("userId")),
+        archived=archived or bool(record.get("archived")),
+    )
+
+
+def parse_pipeline(record: dict[str, Any]) -> Pipeline:
+    stages = {}
+    for stage in record.get("stages") or []:
+        meta = stage.get("metadata") or {}
+        probability = _text(meta.get("probability"))
+        stages[str(stage["id"])] = Stage(
+            is_closed=str(meta.get("isClosed")).lower() == "true",
+            probability=float(probability) if probability is not None else None,
+        )
+    return Pipeline(id=str(record["id"]), label=str(record.get("label") or ""), stages=stages)
+
+
+def parse_goal(record: dict[str, Any]) -> GoalTarget:
+    props = record.get("properties") or {}
+    return GoalTarget(
+        id=str(record["id"]),
+        amount=_text(props.get("hs_target_amount")),
+        start=hubspot_time(props.get("hs_start_datetime")),
+        end=hubspot_time(props.get("hs_end_datetime")),
+        owner_id=_text(props.get("hubspot_owner_id")),
+        assignee_user_id=_text(props.get("hs_assignee_user_id")),
+    )
+
+
+def parse_call(record: dict[str, Any]) -> Call:
+    user = record.get("user") or {}
+    number = record.get("number") or {}
+    started = aircall_time(record.get("started_at"))
+    assert started is not None, f"call {record['id']} has no start"
+    return Call(
+        id=str(record["id"]),
+        direction=str(record.get("direction")),
+        started_at=started,
+        answered_at=aircall_time(record.get("answered_at")),
+        ended_at=aircall_time(record.get("ended_at")),
+        raw_digits=_text(record.get("raw_digits")),
+        user_id=_text(user.get("id")),
+        number_id=_text(number.get("id")),
+        number_digits=_text(number.get("digits")),
+        missed_reason=_text(record.get("missed_call_reason")),
+        voicemail=_text(record.get("voicemail")),
+    )
+
+
+def parse_team(record: dict[str, Any]) -> Team:
+    users = tuple(str(u["id"]) for u in record.get("users") or [])
+    return Team(id=str(record["id"]), name=str(record.get("name") or ""), user_ids=users)
+
+
+def load_raw(con: duckdb.DuckDBPyConnection) -> RawData:
+    """Read every raw table the KPIs use; archived deals, contacts and goals are dropped here."""
+    return RawData(
+        contacts=[parse_contact(r) for r, a in _rows(con, "raw_hubspot.contacts") if not a],
+        deals=[parse_deal(r) for r, a in _rows(con, "raw_hubspot.deals") if not a],
+        owners=[parse_owner(r, a) for r, a in _rows(con, "raw_hubspot.owners")],
+        pipelines={
+            p.id: p
+            for p in (parse_pipeline(r) for r, _ in _rows(con, "raw_hubspot.deal_pipelines"))
+        },
+        goals=[parse_goal(r) for r, a in _rows(con, "raw_hubspot.goal_targets") if not a],
+        calls=[parse_call(r) for r, _ in _rows(con, "raw_aircall.calls")],
+        users=[
+            AircallUser(str(r["id"]), _text(r.get("name")), _text(r.get("email")))
+            for r, _ in _rows(con, "raw_aircall.users")
+        ],
+        numbers={
+            str(r["id"]): str(r.get("digits") or "") for r, _ in _rows(con, "raw_aircall.numbers")
+        },
+        teams=[parse_team(r) for r, _ in _rows(con, "raw_aircall.teams")],
+    )
