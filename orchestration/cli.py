@@ -4,6 +4,7 @@ import argparse
 import sys
 
 from orchestration.pipeline_run import RunSummary
+from orchestration.run_lock import ConcurrentRunError
 from orchestration.settings import MissingConfigurationError
 
 
@@ -60,6 +61,9 @@ def run_command(args: argparse.Namespace) -> int:
     except MissingConfigurationError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except ConcurrentRunError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 3
     print_summary(summary)
     return 0 if summary.success else 1
 
@@ -67,8 +71,10 @@ def run_command(args: argparse.Namespace) -> int:
 def sandbox_command(args: argparse.Namespace) -> int:
     from connectors.sandbox import SandboxConfig, serve_forever
 
-    config = SandboxConfig(scale=args.scale) if args.seed is None else SandboxConfig(
-        scale=args.scale, seed=args.seed
+    config = (
+        SandboxConfig(scale=args.scale)
+        if args.seed is None
+        else SandboxConfig(scale=args.scale, seed=args.seed)
     )
     serve_forever(config, host=args.host, port=args.port)
     return 0

@@ -5,9 +5,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import dagster as dg
 
+from orchestration.run_lock import warehouse_lock
 from orchestration.settings import (
     SANDBOX_PII_HASH_KEY,
     load_dotenv_file,
@@ -104,14 +106,17 @@ def run_pipeline(sandbox: bool, scale: float = 1.0, seed: int | None = None) -> 
 
     Raises:
         MissingConfigurationError: on a real run without credentials, before any extract.
+        ConcurrentRunError: when another run is writing the same warehouse.
     """
     load_dotenv_file()
     started = time.monotonic()
-    if sandbox:
-        with sandbox_environment(scale, seed) as url:
-            print(f"Sandbox APIs serving at {url} (scale {scale})", flush=True)
-            result = execute_refresh_job()
-    else:
+    if not sandbox:
         require_real_run_configuration()
-        result = execute_refresh_job()
+    with warehouse_lock(Path(setting("DUCKDB_PATH"))):
+        if sandbox:
+            with sandbox_environment(scale, seed) as url:
+                print(f"Sandbox APIs serving at {url} (scale {scale})", flush=True)
+                result = execute_refresh_job()
+        else:
+            result = execute_refresh_job()
     return summarise(result, time.monotonic() - started)

@@ -1,5 +1,7 @@
 """Thin Dagster resources over the framework-free connectors and the DuckDB warehouse."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -7,6 +9,7 @@ import dagster as dg
 from connectors.aircall.client import AircallConfig
 from connectors.hubspot.client import HubSpotConfig
 from connectors.registry import Stream, build_streams
+from orchestration.run_lock import warehouse_lock
 from orchestration.settings import setting
 
 
@@ -46,3 +49,9 @@ class WarehouseResource(dg.ConfigurableResource):
         path = Path(self.duckdb_path or setting("DUCKDB_PATH")).resolve()
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Refuse to write while another run writes the same warehouse file."""
+        with warehouse_lock(self.path()):
+            yield

@@ -42,12 +42,13 @@ def build_ingest_asset(stream_name: str) -> dg.AssetsDefinition:
         warehouse: WarehouseResource,
     ) -> dg.MaterializeResult:
         stream = sources.streams()[stream_name]
-        result = sync_stream(
-            stream,
-            warehouse.path(),
-            run_id=context.run_id,
-            on_progress=lambda progress: context.log.info(describe_progress(progress)),
-        )
+        with warehouse.lock():
+            result = sync_stream(
+                stream,
+                warehouse.path(),
+                run_id=context.run_id,
+                on_progress=lambda progress: context.log.info(describe_progress(progress)),
+            )
         return dg.MaterializeResult(metadata=result.as_metadata())
 
     return _ingest

@@ -21,7 +21,11 @@ def run_cli(*args: str, environment: dict[str, str]) -> subprocess.CompletedProc
 
 def test_run_without_credentials_fails_at_once_naming_the_missing_variables(tmp_path):
     # given: blank secrets (blank, not unset, so a developer's .env cannot fill them in)
-    environment = {**os.environ, **dict.fromkeys(SECRETS, ""), "DUCKDB_PATH": str(tmp_path / "w.db")}
+    environment = {
+        **os.environ,
+        **dict.fromkeys(SECRETS, ""),
+        "DUCKDB_PATH": str(tmp_path / "w.db"),
+    }
     environment["HUBSPOT_ACCESS_TOKEN"] = "pat-present-but-others-missing"
     # when
     completed = run_cli("run", environment=environment)
