@@ -6,9 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from connectors.aircall.client import AircallConfig
-from connectors.hubspot.client import HubSpotConfig
-from connectors.registry import Stream, build_streams
+from connectors.registry import AircallConfig, HubSpotConfig, Stream, build_streams
 from orchestration.run_lock import warehouse_lock
 from orchestration.settings import setting
 

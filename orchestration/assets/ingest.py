@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 import dagster as dg
 
-from connectors.registry import STREAM_NAMES, SyncProgress, raw_row_count, source_total, sync_stream
+from connectors.registry import RAW_STREAMS, SyncResult, raw_row_count, source_total, sync_stream
 from orchestration.resources import SourcesResource, WarehouseResource
 
 # Network blips are the common failure; a bounded asset-level retry sits above the HTTP layer's
@@ -17,12 +17,16 @@ def asset_key_for(stream_name: str) -> dg.AssetKey:
     return dg.AssetKey(stream_name.split("/"))
 
 
-def describe_progress(progress: SyncProgress) -> str:
-    """One human line per checkpoint, e.g. `hubspot/deals: 3,200 records, 17 pages, 2.1 s`."""
-    return (
-        f"{progress.stream}: {progress.records:,} records, {progress.pages:,} pages, "
-        f"{progress.elapsed_seconds:.1f} s"
-    )
+def result_metadata(result: SyncResult) -> dict[str, int | float | str]:
+    """What the asset reports in the UI and the CLI summary."""
+    return {
+        "records": result.records,
+        "pages": result.pages,
+        "inserted": result.inserted,
+        "updated": result.updated,
+        "elapsed_seconds": round(result.elapsed_seconds, 2),
+        "cursor": result.cursor or "",
+    }
 
 
 def build_ingest_asset(stream_name: str) -> dg.AssetsDefinition:
@@ -47,9 +51,9 @@ def build_ingest_asset(stream_name: str) -> dg.AssetsDefinition:
                 stream,
                 warehouse.path(),
                 run_id=context.run_id,
-                on_progress=lambda progress: context.log.info(describe_progress(progress)),
+                on_progress=lambda progress: context.log.info(progress.describe()),
             )
-        return dg.MaterializeResult(metadata=result.as_metadata())
+        return dg.MaterializeResult(metadata=result_metadata(result))
 
     return _ingest
 
@@ -66,7 +70,7 @@ def build_reconciliation_check(stream_name: str) -> dg.AssetChecksDefinition:
     def _reconcile(sources: SourcesResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         stream = sources.streams()[stream_name]
         expected = source_total(stream)
-        actual = raw_row_count(stream, warehouse.path())
+        actual = raw_row_count(warehouse.path(), stream_name)
         if expected is None:
             return dg.AssetCheckResult(
                 passed=True, metadata={"raw_rows": actual, "note": "source reports no total"}
@@ -80,7 +84,7 @@ def build_reconciliation_check(stream_name: str) -> dg.AssetChecksDefinition:
 
 
 def build_ingest_definitions(
-    stream_names: Sequence[str] = STREAM_NAMES,
+    stream_names: Sequence[str] = RAW_STREAMS,
 ) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
     """Every ingest asset and its reconciliation check."""
     assets = [build_ingest_asset(name) for name in stream_names]
