@@ -27,7 +27,8 @@ lint: $(STAMP)
 	$(BIN)/sqlfluff lint dbt_project/models
 
 dev: setup
-	$(BIN)/dagster dev
+	mkdir -p .dagster_home && cp dagster.yaml .dagster_home/dagster.yaml
+	DAGSTER_HOME=$(CURDIR)/.dagster_home $(BIN)/dagster dev
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs
