@@ -1,0 +1,66 @@
+"""Aircall: Basic auth, the ``X-AircallApi-*`` rate headers, and the client from AircallConfig."""
+
+import requests
+from requests.auth import HTTPBasicAuth
+
+from connectors.config import AircallConfig
+from connectors.http import HttpClient, VendorPolicy, parse_retry_after
+
+RESET_HEADER = "X-AircallApi-Reset"
+REMAINING_HEADER = "X-AircallApi-Remaining"
+
+
+def _seconds_until_reset(response: requests.Response, now: float) -> float | None:
+    """Aircall sends the refill time as epoch seconds; wait until then plus one second."""
+    reset = response.headers.get(RESET_HEADER)
+    try:
+        return None if reset is None else max(float(reset) - now + 1.0, 0.0)
+    except ValueError:
+        return None
+
+
+class AircallPolicy(VendorPolicy):
+    """Aircall throttling: per-company budget per minute, refill time in ``X-AircallApi-Reset``."""
+
+    vendor = "Aircall"
+    credentials_hint = "check AIRCALL_API_ID and AIRCALL_API_TOKEN"
+    base_url_hint = "check AIRCALL_BASE_URL (e.g. https://api.aircall.io, without /v1)"
+
+    def rate_limit_wait(self, response: requests.Response, now: float) -> float | None:
+        """The later of ``Retry-After`` and the announced reset, None when neither is sent."""
+        waits = [
+            wait
+            for wait in (
+                parse_retry_after(response.headers.get("Retry-After"), now),
+                _seconds_until_reset(response, now),
+            )
+            if wait is not None
+        ]
+        return max(waits) if waits else None
+
+    def wait_after_success(self, response: requests.Response, now: float) -> float:
+        """Pause before the next call when this response spent the last request of the window."""
+        if response.headers.get(REMAINING_HEADER, "").strip() != "0":
+            return 0.0
+        return _seconds_until_reset(response, now) or 0.0
+
+
+def build_aircall_client(config: AircallConfig) -> HttpClient:
+    """An HTTP client for Aircall with the project's retry and error rules.
+
+    Args:
+        config: credentials, base URL (without ``/v1``) and retry bounds.
+
+    Returns:
+        A client whose errors never contain the credentials.
+    """
+    base_url = config.base_url.rstrip("/").removesuffix("/v1")
+    return HttpClient(
+        base_url,
+        HTTPBasicAuth(config.api_id, config.api_token),
+        AircallPolicy(),
+        config.retry,
+        secrets=(config.api_id, config.api_token),
+        sleep=config.sleep,
+        clock=config.clock,
+    )

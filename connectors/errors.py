@@ -1,0 +1,33 @@
+"""Connector error hierarchy: what the orchestration layer may retry and what needs a human."""
+
+
+class ConnectorError(Exception):
+    """Base class of every error raised by connectors/."""
+
+
+class FatalError(ConnectorError):
+    """A request that will fail again unchanged (bad credentials, bad request): do not retry.
+
+    Attributes:
+        status: the HTTP status, or None when the failure was not an HTTP status.
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class MalformedResponseError(FatalError):
+    """A 2xx response whose body is not the JSON document the vendor contract promises."""
+
+
+class QuotaExhaustedError(ConnectorError):
+    """The vendor's daily quota is spent: stop now, keep what landed, resume on the next run."""
+
+
+class RetriesExhaustedError(ConnectorError):
+    """A transient failure (429, 5xx, connection reset) outlived the bounded retry budget."""
+
+
+class PaginationLoopError(ConnectorError):
+    """A paginator kept promising more data without returning any."""

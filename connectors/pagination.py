@@ -1,0 +1,83 @@
+"""Paginators: each reads "is there a next page, and how do I ask for it" from one vendor page."""
+
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from connectors.errors import PaginationLoopError
+
+MAX_EMPTY_PAGES = 5
+
+
+class Paginator(Protocol):
+    """Finds the token of the next page in a decoded page, None on the last one."""
+
+    records_key: str
+
+    def next_token(self, page: dict[str, Any]) -> str | None: ...
+
+
+class HubSpotAfterPaginator:
+    """HubSpot lists and search: ``paging.next.after``; the last page has no ``paging.next``."""
+
+    records_key = "results"
+
+    def next_token(self, page: dict[str, Any]) -> str | None:
+        """The ``after`` value of the next page, or None."""
+        after = ((page.get("paging") or {}).get("next") or {}).get("after")
+        return None if after in (None, "") else str(after)
+
+
+class AircallNextLinkPaginator:
+    """Aircall lists: ``meta.next_page_link``, a full URL, null on the last page.
+
+    The token is the link's path and query only: requests then go to our configured base URL, so
+    credentials are never sent to whatever host a link names.
+    """
+
+    def __init__(self, records_key: str) -> None:
+        self.records_key = records_key
+
+    def next_token(self, page: dict[str, Any]) -> str | None:
+        """Path and query of the next page, or None."""
+        link = (page.get("meta") or {}).get("next_page_link")
+        if not link:
+            return None
+        parts = urlsplit(link)
+        return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+def paginate(
+    fetch: Callable[[str | None], dict[str, Any]],
+    paginator: Paginator,
+    max_empty_pages: int = MAX_EMPTY_PAGES,
+) -> Iterator[dict[str, Any]]:
+    """Yield decoded pages until the paginator finds no next page.
+
+    Args:
+        fetch: requests one page; receives None for the first page, then the paginator's token.
+        paginator: reads the next token from a page.
+        max_empty_pages: consecutive empty pages that still announce more before giving up.
+
+    Yields:
+        Each decoded page, in order.
+
+    Raises:
+        PaginationLoopError: the vendor repeats a token or keeps sending empty pages with more.
+    """
+    token: str | None = None
+    empty_in_a_row = 0
+    while True:
+        page = fetch(token)
+        yield page
+        next_token = paginator.next_token(page)
+        if next_token is None:
+            return
+        if next_token == token:
+            raise PaginationLoopError(f"the vendor returned the same next-page token {token!r}")
+        empty_in_a_row = 0 if page.get(paginator.records_key) else empty_in_a_row + 1
+        if empty_in_a_row >= max_empty_pages:
+            raise PaginationLoopError(
+                f"{empty_in_a_row} empty pages in a row still announced more data; stopping"
+            )
+        token = next_token

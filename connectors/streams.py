@@ -1,0 +1,120 @@
+"""The stream contract between vendor clients and the loader, and the values a sync reports."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+
+def parse_timestamp(value: Any) -> datetime | None:
+    """A vendor timestamp (ISO-8601 text or epoch milliseconds) as an aware UTC datetime."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
+        return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
+    moment = datetime.fromisoformat(str(value))
+    # A naive vendor time would be read in the server's zone; the vendors we read send UTC.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def format_timestamp(moment: datetime) -> str:
+    """An aware datetime as the ISO-8601 UTC text stored in cursors and landing files."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True, slots=True)
+class RecordShape:
+    """Where the raw-table columns live inside a vendor record.
+
+    Attributes:
+        modified_path: keys leading to the modified time (``("properties", "lastmodifieddate")``),
+            None for vendors without one (Aircall).
+        archived_field: top-level boolean meaning soft-deleted, None when the stream has none.
+    """
+
+    modified_path: tuple[str, ...] | None = None
+    archived_field: str | None = None
+
+    def key(self, record: dict[str, Any]) -> str:
+        """The primary key as text (Aircall ids are ints; text avoids 2^53 rounding)."""
+        return str(record["id"])
+
+    def modified_at(self, record: dict[str, Any]) -> datetime | None:
+        """The vendor's modified time, or None."""
+        if self.modified_path is None:
+            return None
+        value: Any = record
+        for key in self.modified_path:
+            value = value.get(key) if isinstance(value, dict) else None
+        return parse_timestamp(value)
+
+    def is_archived(self, record: dict[str, Any]) -> bool:
+        """True when the vendor flags the record as archived (soft-deleted)."""
+        return bool(self.archived_field and record.get(self.archived_field))
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Records read from the vendor in one go, and what may be committed after them.
+
+    Attributes:
+        records: vendor records, verbatim.
+        cursor: the stream state that is safe to store once this page and every earlier one have
+            landed; None when this page ends in the middle of something that cannot resume.
+        checkpoint: commit right after this page even if the chunk is small (end of a window).
+    """
+
+    records: list[dict[str, Any]]
+    cursor: str | None = None
+    checkpoint: bool = False
+
+
+class Stream(Protocol):
+    """One vendor collection landing in one raw table (``raw_<source>.<table>``)."""
+
+    name: str
+    source: str
+    table: str
+    shape: RecordShape
+
+    def read(self, cursor: str | None) -> Iterator[Page]:
+        """Yield pages from the stored cursor (None on a first run) up to now."""
+        ...
+
+    def source_total(self) -> int | None:
+        """The vendor's count of live records, for reconciliation; None if it has no count."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SyncProgress:
+    """Reported to ``on_progress`` after each page and each checkpoint."""
+
+    stream: str
+    records: int
+    pages: int
+    elapsed_seconds: float
+    checkpoint: bool = False
+    inserted: int = 0
+    updated: int = 0
+    cursor: str | None = None
+
+    def describe(self) -> str:
+        """One human line: ``hubspot/deals: 3 200 records, 17 pages, 2.1 s``."""
+        records = f"{self.records:,}".replace(",", " ")
+        return f"{self.stream}: {records} records, {self.pages} pages, {self.elapsed_seconds:.1f} s"
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    """What one stream run did: records read, rows inserted and updated, the cursor stored."""
+
+    stream: str
+    records: int
+    pages: int
+    inserted: int
+    updated: int
+    elapsed_seconds: float
+    cursor: str | None
+    checkpoints: int = 0
+    landing_files: tuple[str, ...] = ()

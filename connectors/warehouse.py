@@ -1,0 +1,101 @@
+"""The raw layer in DuckDB: schemas, tables, stream state, and counts for reconciliation."""
+
+from pathlib import Path
+
+import duckdb
+
+RAW_STREAMS = (
+    "hubspot/deals",
+    "hubspot/contacts",
+    "hubspot/owners",
+    "hubspot/deal_pipelines",
+    "hubspot/goal_targets",
+    "aircall/calls",
+    "aircall/users",
+    "aircall/numbers",
+    "aircall/teams",
+)
+RAW_COLUMNS = """(
+    id VARCHAR NOT NULL PRIMARY KEY,
+    record JSON NOT NULL,
+    modified_at TIMESTAMPTZ,
+    is_archived BOOLEAN NOT NULL,
+    _loaded_at TIMESTAMPTZ NOT NULL,
+    _run_id VARCHAR NOT NULL
+)"""
+STATE_TABLE = "raw_meta.stream_state"
+
+
+def raw_table(stream: str) -> str:
+    """``hubspot/deals`` → ``raw_hubspot.deals``."""
+    source, table = stream.split("/")
+    return f"raw_{source}.{table}"
+
+
+def create_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every raw schema and table and the stream-state table, if missing."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw_meta")
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} "
+        "(stream VARCHAR PRIMARY KEY, cursor VARCHAR, updated_at TIMESTAMPTZ)"
+    )
+    for stream in RAW_STREAMS:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS raw_{stream.split('/')[0]}")
+        con.execute(f"CREATE TABLE IF NOT EXISTS {raw_table(stream)} {RAW_COLUMNS}")
+
+
+def ensure_raw_schema(duckdb_path: str | Path) -> None:
+    """Create the raw layer in a (possibly new) DuckDB file, so dbt can run on an empty warehouse.
+
+    Args:
+        duckdb_path: the warehouse file; its folder is created if needed.
+    """
+    Path(duckdb_path).parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(duckdb_path)) as con:
+        create_raw_schema(con)
+
+
+def raw_tables_exist(duckdb_path: str | Path) -> bool:
+    """True when the file exists and holds every raw table and the stream-state table."""
+    if not Path(duckdb_path).exists():
+        return False
+    with duckdb.connect(str(duckdb_path)) as con:
+        found = con.execute(
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_schema || '.' || table_name IN (SELECT unnest(?))",
+            [[raw_table(stream) for stream in RAW_STREAMS] + [STATE_TABLE]],
+        ).fetchone()
+    return found is not None and found[0] == len(RAW_STREAMS) + 1
+
+
+def read_cursor(con: duckdb.DuckDBPyConnection, stream: str) -> str | None:
+    """The stored cursor of a stream, None before its first run."""
+    row = con.execute(f"SELECT cursor FROM {STATE_TABLE} WHERE stream = ?", [stream]).fetchone()
+    return None if row is None else row[0]
+
+
+def stream_cursor(duckdb_path: str | Path, stream: str) -> str | None:
+    """The stored cursor of a stream in a warehouse file (None if absent)."""
+    if not raw_tables_exist(duckdb_path):
+        return None
+    with duckdb.connect(str(duckdb_path)) as con:
+        return read_cursor(con, stream)
+
+
+def raw_row_count(duckdb_path: str | Path, stream: str, include_archived: bool = False) -> int:
+    """Rows of a raw table, live ones only unless asked, to compare with ``source_total``.
+
+    Args:
+        duckdb_path: the warehouse file.
+        stream: a stream name such as ``hubspot/deals``.
+        include_archived: count archived (soft-deleted) rows too.
+
+    Returns:
+        The row count (0 when the raw layer does not exist yet).
+    """
+    if not raw_tables_exist(duckdb_path):
+        return 0
+    where = "" if include_archived else " WHERE NOT is_archived"
+    with duckdb.connect(str(duckdb_path)) as con:
+        row = con.execute(f"SELECT count(*) FROM {raw_table(stream)}{where}").fetchone()
+    return 0 if row is None else int(row[0])
