@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
+from .agents import agent_key
 from .model import Warehouse, add_months, month_start, months_between
 
 Row = tuple[Any, ...]
@@ -78,12 +79,17 @@ def goal_agent(w: Warehouse, owner_id: str | None, user_id: str | None) -> str |
 
 
 def monthly_targets(w: Warehouse) -> dict[tuple, Fraction]:
-    """(month, agent) -> target, each goal split evenly over its local start..end months."""
+    """(month, agent) -> target: HubSpot goals when it has any, else the sales team's seed."""
     targets: dict[tuple, Fraction] = defaultdict(Fraction)
+    if not w.raw.goals:
+        for email, day, amount in w.settings.seed_targets:
+            targets[(month_start(day), agent_key(email, email))] += Fraction(amount)
+        return targets
     for goal in w.raw.goals:
         agent = goal_agent(w, goal.owner_id, goal.assignee_user_id)
         assert agent is not None, f"goal {goal.id} has no assignee among the owners"
         assert goal.start and goal.end and goal.amount is not None, f"goal {goal.id} incomplete"
+        # A goal covers the local months from its local start to its local end, split evenly.
         first = month_start(w.local_date(goal.start))
         count = months_between(first, month_start(w.local_date(goal.end))) + 1
         for offset in range(count):

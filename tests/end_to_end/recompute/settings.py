@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -32,6 +32,8 @@ class Settings:
     channel_mapping: dict[str, ChannelOverride] = field(default_factory=dict)
     # currency code -> rate to the reporting currency
     currency_rates: dict[str, Decimal] = field(default_factory=dict)
+    # (agent e-mail, any day of the month, amount): used only when HubSpot has no goals
+    seed_targets: tuple[tuple[str, date, Decimal], ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -62,3 +64,28 @@ def read_currency_rates(path: Path) -> dict[str, Decimal]:
             for row in csv.DictReader(handle)
             if row.get("currency_code", "").strip()
         }
+
+
+def read_sales_targets(path: Path) -> tuple[tuple[str, date, Decimal], ...]:
+    """Read `agent_email, month, target_amount` rows kept by the sales team."""
+    if not path.exists():
+        return ()
+    with path.open(newline="", encoding="utf-8") as handle:
+        return tuple(
+            (
+                row["agent_email"],
+                date.fromisoformat(row["month"].strip()),
+                Decimal(row["target_amount"].strip()),
+            )
+            for row in csv.DictReader(handle)
+            if row.get("agent_email", "").strip()
+        )
+
+
+def read_seeds(seed_dir: Path) -> dict[str, object]:
+    """Keyword arguments of `Settings` that come from the dbt seeds (configuration files)."""
+    return {
+        "channel_mapping": read_channel_mapping(seed_dir / "channel_mapping.csv"),
+        "currency_rates": read_currency_rates(seed_dir / "currency_rates.csv"),
+        "seed_targets": read_sales_targets(seed_dir / "sales_targets.csv"),
+    }
