@@ -1,0 +1,225 @@
+"""The loader: NDJSON chunks merged into raw tables, cursor in the same transaction."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from connectors.errors import MalformedResponseError, QuotaExhaustedError
+from connectors.landing import sync_stream
+from connectors.streams import Page, RecordShape, SyncProgress
+from connectors.warehouse import (
+    RAW_STREAMS,
+    ensure_raw_schema,
+    raw_row_count,
+    raw_tables_exist,
+    stream_cursor,
+)
+
+SHAPE = RecordShape(("properties", "hs_lastmodifieddate"), "archived")
+
+
+def deal(
+    deal_id: int | str, modified: str, name: str = "Acme", archived: bool = False
+) -> dict[str, Any]:
+    return {"id": str(deal_id), "archived": archived,
+            "properties": {"dealname": name, "hs_lastmodifieddate": modified}}  # fmt: skip
+
+
+class FakeStream:
+    """A stream replaying fixed pages; ``fail_after`` raises once that many pages were read."""
+
+    name, source, table, shape = "hubspot/deals", "hubspot", "deals", SHAPE
+
+    def __init__(
+        self, pages: list[Page], fail_after: int | None = None, error: Exception | None = None
+    ) -> None:
+        self.pages, self.fail_after, self.error = pages, fail_after, error
+        self.cursors_seen: list[str | None] = []
+
+    def read(self, cursor: str | None) -> Iterator[Page]:
+        self.cursors_seen.append(cursor)
+        for number, page in enumerate(self.pages):
+            if self.fail_after is not None and number == self.fail_after:
+                raise self.error or RuntimeError("vendor went away")
+            yield page
+
+    def source_total(self) -> int | None:
+        return None
+
+
+def raw_rows(path: Path, table: str = "raw_hubspot.deals") -> list[tuple[Any, ...]]:
+    with duckdb.connect(str(path)) as con:
+        return con.execute(
+            f"SELECT id, CAST(record AS VARCHAR), is_archived FROM {table} ORDER BY id"
+        ).fetchall()
+
+
+def pages_of(records: list[dict[str, Any]], size: int) -> list[Page]:
+    pages = []
+    for start in range(0, len(records), size):
+        chunk = records[start : start + size]
+        cursor = max(r["properties"]["hs_lastmodifieddate"] for r in records[: start + size])
+        pages.append(Page(chunk, cursor))
+    return pages
+
+
+def test_sync_first_run_inserts_and_identical_rerun_changes_nothing(tmp_path: Path) -> None:
+    # given
+    db = tmp_path / "warehouse.duckdb"
+    records = [deal(n, f"2024-06-0{n}T10:00:00.000Z") for n in range(1, 6)]
+    # when
+    first = sync_stream(FakeStream(pages_of(records, 2)), db, "run-1")
+    second = sync_stream(FakeStream(pages_of(records, 2)), db, "run-2")
+    # then
+    assert (first.records, first.pages, first.inserted, first.updated) == (5, 3, 5, 0)
+    assert (second.inserted, second.updated) == (0, 0)
+    assert first.cursor == second.cursor == "2024-06-05T10:00:00.000Z"
+    assert stream_cursor(db, "hubspot/deals") == "2024-06-05T10:00:00.000Z"
+
+
+def test_sync_updates_only_changed_records_that_are_not_older(tmp_path: Path) -> None:
+    # given
+    db = tmp_path / "warehouse.duckdb"
+    sync_stream(
+        FakeStream(
+            [Page([deal(1, "2024-06-01T00:00:00Z"), deal(2, "2024-06-01T00:00:00Z")], "c1")]
+        ),
+        db,
+        "r1",
+    )
+    changed = [
+        deal(1, "2024-06-02T00:00:00Z", name="Acme v2"),
+        deal(2, "2024-05-01T00:00:00Z", name="stale"),
+    ]
+    # when
+    result = sync_stream(FakeStream([Page(changed, "c2")]), db, "r2")
+    # then
+    assert (result.inserted, result.updated) == (0, 1)
+    names = {row[0]: json.loads(row[1])["properties"]["dealname"] for row in raw_rows(db)}
+    assert names == {"1": "Acme v2", "2": "Acme"}
+
+
+def test_sync_dedupes_within_a_batch_keeping_the_newest(tmp_path: Path) -> None:
+    # given
+    db = tmp_path / "warehouse.duckdb"
+    versions = [deal(7, "2024-06-02T00:00:00Z", "new"), deal(7, "2024-06-01T00:00:00Z", "old"),
+                deal(7, "2024-06-02T00:00:00Z", "new, read last")]  # fmt: skip
+    # when
+    result = sync_stream(FakeStream([Page(versions[:2], "a"), Page(versions[2:], "b")]), db, "r1")
+    # then
+    assert (result.inserted, result.updated) == (1, 0)
+    assert json.loads(raw_rows(db)[0][1])["properties"]["dealname"] == "new, read last"
+
+
+def test_sync_keeps_records_verbatim_with_text_ids(tmp_path: Path) -> None:
+    # given
+    db = tmp_path / "warehouse.duckdb"
+    record = {"zeta": 1, "id": 2**60 + 1, "archived": True, "new_field": {"b": [1.5, None]},
+              "properties": {"hs_lastmodifieddate": "2024-06-01T00:00:00.123Z"}}  # fmt: skip
+    # when
+    sync_stream(FakeStream([Page([record], "c")]), db, "r1")
+    # then
+    (row,) = raw_rows(db)
+    assert row == (str(2**60 + 1), json.dumps(record, sort_keys=True, ensure_ascii=False), True)
+
+
+def test_sync_failure_before_a_checkpoint_keeps_the_old_cursor(tmp_path: Path) -> None:
+    # given
+    db = tmp_path / "warehouse.duckdb"
+    sync_stream(FakeStream([Page([deal(1, "2024-06-01T00:00:00Z")], "2024-06-01")]), db, "r1")
+    pages = [Page([deal(2, "2024-06-02T00:00:00Z")], "2024-06-02"), Page([], "2024-06-03")]
+    broken = FakeStream(pages, fail_after=1, error=MalformedResponseError("HTML page"))
+    # when
+    with pytest.raises(MalformedResponseError):
+        sync_stream(broken, db, "r2")
+    # then
+    assert stream_cursor(db, "hubspot/deals") == "2024-06-01"
+    assert [row[0] for row in raw_rows(db)] == ["1"]
+
+
+def test_sync_quota_exhausted_keeps_complete_pages_and_their_cursor(tmp_path: Path) -> None:
+    # given
+    db = tmp_path / "warehouse.duckdb"
+    pages = [Page([deal(1, "2024-06-01T00:00:00Z")], "2024-06-01"), Page([], "2024-06-02")]
+    stream = FakeStream(pages, fail_after=1, error=QuotaExhaustedError("daily"))
+    # when
+    with pytest.raises(QuotaExhaustedError):
+        sync_stream(stream, db, "r1")
+    # then
+    assert stream_cursor(db, "hubspot/deals") == "2024-06-01"
+    assert raw_row_count(db, "hubspot/deals") == 1
+
+
+def test_sync_crash_after_a_checkpoint_resumes_to_the_same_tables(tmp_path: Path) -> None:
+    # given: 250 records sharing one modified time across a page boundary
+    same = "2024-06-01T12:00:00.000Z"
+    records = [deal(n, same) for n in range(250)] + [
+        deal(n, "2024-06-02T00:00:00Z") for n in range(250, 300)
+    ]
+    clean_db, crashed_db = tmp_path / "clean.duckdb", tmp_path / "crashed.duckdb"
+    sync_stream(FakeStream(pages_of(records, 200)), clean_db, "clean", checkpoint_records=100)
+
+    def crash_at_first_checkpoint(progress: SyncProgress) -> None:
+        if progress.checkpoint:
+            raise KeyboardInterrupt("killed")
+
+    # when
+    with pytest.raises(KeyboardInterrupt):
+        sync_stream(
+            FakeStream(pages_of(records, 200)), crashed_db, "crash", crash_at_first_checkpoint, 100
+        )
+    committed = raw_row_count(crashed_db, "hubspot/deals")
+    resumed = FakeStream(pages_of(records, 200))
+    sync_stream(resumed, crashed_db, "resume", checkpoint_records=100)
+    # then
+    assert committed == 200 and resumed.cursors_seen == [same]
+    assert raw_rows(crashed_db) == raw_rows(clean_db)
+    assert raw_row_count(crashed_db, "hubspot/deals") == 300
+
+
+def test_sync_reports_progress_per_page_and_checkpoint(tmp_path: Path) -> None:
+    # given
+    seen: list[SyncProgress] = []
+    records = [deal(n, "2024-06-01T00:00:00Z") for n in range(10)]
+    # when
+    sync_stream(FakeStream(pages_of(records, 3)), tmp_path / "w.duckdb", "r1", seen.append)
+    # then
+    assert [p.records for p in seen] == [3, 6, 9, 10, 10]
+    assert seen[-1].checkpoint and seen[-1].inserted == 10
+    assert seen[-1].describe().startswith("hubspot/deals: 10 records, 4 pages, ")
+
+
+def test_sync_lands_ndjson_next_to_the_warehouse(tmp_path: Path) -> None:
+    # given
+    db = tmp_path / "warehouse.duckdb"
+    # when
+    result = sync_stream(FakeStream([Page([deal(1, "2024-06-01T00:00:00Z")], "c")]), db, "run/1")
+    # then
+    (landing,) = result.landing_files
+    assert Path(landing).parent == tmp_path / "landing" / "hubspot" / "deals" / "run_1"
+    assert json.loads(Path(landing).read_text())["id"] == "1"
+
+
+def test_ensure_raw_schema_creates_every_table_on_an_empty_warehouse(tmp_path: Path) -> None:
+    # given
+    db = tmp_path / "sub" / "warehouse.duckdb"
+    assert not raw_tables_exist(db)
+    # when
+    ensure_raw_schema(db)
+    ensure_raw_schema(db)
+    # then
+    assert raw_tables_exist(db)
+    assert all(raw_row_count(db, stream, include_archived=True) == 0 for stream in RAW_STREAMS)
+    with duckdb.connect(str(db)) as con:
+        columns = con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'raw_aircall' AND table_name = 'calls' ORDER BY ordinal_position"
+        ).fetchall()
+    timestamp = "TIMESTAMP WITH TIME ZONE"
+    assert columns == [("id", "VARCHAR"), ("record", "JSON"), ("modified_at", timestamp),
+                       ("is_archived", "BOOLEAN"), ("_loaded_at", timestamp),
+                       ("_run_id", "VARCHAR")]  # fmt: skip
