@@ -22,10 +22,14 @@ NOW = 1_750_000_000.0
 
 def hubspot_client(server: ScriptedServer, sleeps: Sleeps, attempts: int = 4) -> HttpClient:
     return HttpClient(
-        server.base_url, BearerAuth(TOKEN), HubSpotPolicy(),
+        server.base_url,
+        BearerAuth(TOKEN),
+        HubSpotPolicy(),
         RetryPolicy(max_attempts=attempts, backoff_seconds=0.01, max_wait_seconds=60),
-        secrets=(TOKEN,), sleep=sleeps, clock=lambda: NOW,
-    )  # fmt: skip
+        secrets=(TOKEN,),
+        sleep=sleeps,
+        clock=lambda: NOW,
+    )
 
 
 @pytest.mark.parametrize(
@@ -170,9 +174,13 @@ def test_http_aircall_429_waits_until_reset_plus_one(
     scripted_server.script(Reply(429, {"error": "Too many"}, reset), Reply(200, {"users": []}))
     retry = RetryPolicy(max_wait_seconds=300)
     client = HttpClient(
-        scripted_server.base_url, BearerAuth("x"), AircallPolicy(), retry, sleep=sleeps,
+        scripted_server.base_url,
+        BearerAuth("x"),
+        AircallPolicy(),
+        retry,
+        sleep=sleeps,
         clock=lambda: NOW,
-    )  # fmt: skip
+    )
     # when
     client.get("/v1/users")
     # then

@@ -25,8 +25,11 @@ SHAPE = RecordShape(("properties", "hs_lastmodifieddate"), "archived")
 def deal(
     deal_id: int | str, modified: str, name: str = "Acme", archived: bool = False
 ) -> dict[str, Any]:
-    return {"id": str(deal_id), "archived": archived,
-            "properties": {"dealname": name, "hs_lastmodifieddate": modified}}  # fmt: skip
+    return {
+        "id": str(deal_id),
+        "archived": archived,
+        "properties": {"dealname": name, "hs_lastmodifieddate": modified},
+    }
 
 
 class FakeStream:
@@ -106,8 +109,11 @@ def test_sync_updates_only_changed_records_that_are_not_older(tmp_path: Path) ->
 def test_sync_dedupes_within_a_batch_keeping_the_newest(tmp_path: Path) -> None:
     # given
     db = tmp_path / "warehouse.duckdb"
-    versions = [deal(7, "2024-06-02T00:00:00Z", "new"), deal(7, "2024-06-01T00:00:00Z", "old"),
-                deal(7, "2024-06-02T00:00:00Z", "new, read last")]  # fmt: skip
+    versions = [
+        deal(7, "2024-06-02T00:00:00Z", "new"),
+        deal(7, "2024-06-01T00:00:00Z", "old"),
+        deal(7, "2024-06-02T00:00:00Z", "new, read last"),
+    ]
     # when
     result = sync_stream(FakeStream([Page(versions[:2], "a"), Page(versions[2:], "b")]), db, "r1")
     # then
@@ -118,8 +124,13 @@ def test_sync_dedupes_within_a_batch_keeping_the_newest(tmp_path: Path) -> None:
 def test_sync_keeps_records_verbatim_with_text_ids(tmp_path: Path) -> None:
     # given
     db = tmp_path / "warehouse.duckdb"
-    record = {"zeta": 1, "id": 2**60 + 1, "archived": True, "new_field": {"b": [1.5, None]},
-              "properties": {"hs_lastmodifieddate": "2024-06-01T00:00:00.123Z"}}  # fmt: skip
+    record = {
+        "zeta": 1,
+        "id": 2**60 + 1,
+        "archived": True,
+        "new_field": {"b": [1.5, None]},
+        "properties": {"hs_lastmodifieddate": "2024-06-01T00:00:00.123Z"},
+    }
     # when
     sync_stream(FakeStream([Page([record], "c")]), db, "r1")
     # then
@@ -220,6 +231,11 @@ def test_ensure_raw_schema_creates_every_table_on_an_empty_warehouse(tmp_path: P
             "WHERE table_schema = 'raw_aircall' AND table_name = 'calls' ORDER BY ordinal_position"
         ).fetchall()
     timestamp = "TIMESTAMP WITH TIME ZONE"
-    assert columns == [("id", "VARCHAR"), ("record", "JSON"), ("modified_at", timestamp),
-                       ("is_archived", "BOOLEAN"), ("_loaded_at", timestamp),
-                       ("_run_id", "VARCHAR")]  # fmt: skip
+    assert columns == [
+        ("id", "VARCHAR"),
+        ("record", "JSON"),
+        ("modified_at", timestamp),
+        ("is_archived", "BOOLEAN"),
+        ("_loaded_at", timestamp),
+        ("_run_id", "VARCHAR"),
+    ]

@@ -1,0 +1,185 @@
+"""HubSpot streams over recorded pages: search bodies, keyset restarts, associations, archives."""
+
+import copy
+from typing import Any
+
+from connector_testkit import FakeClient, load_page
+
+from connectors.config import HubSpotConfig
+from connectors.hubspot.search import SearchStream
+from connectors.hubspot.streams import (
+    DEAL_PROPERTIES,
+    DealsStream,
+    ListStream,
+    build_hubspot_streams,
+)
+from connectors.streams import RecordShape
+
+NOW = 1_750_000_000.0  # 2025-06-15T15:06:40Z
+
+
+def recorded_hubspot(method: str, path: str, params: dict[str, Any]) -> dict[str, Any]:
+    if path == "/crm/v3/objects/deals/search":
+        return load_page(
+            "hubspot", "deals_search.page_2" if params.get("after") else "deals_search.page_1"
+        )
+    if path.endswith("/batch/read"):
+        return load_page("hubspot", "deals_associations")
+    if path == "/crm/v3/objects/deals":
+        return load_page("hubspot", "deals_archived.page_1")
+    raise AssertionError(f"unexpected {method} {path}")
+
+
+def deals_stream(client: FakeClient, **options: Any) -> DealsStream:
+    return DealsStream(client, HubSpotConfig("token", **options))  # type: ignore[arg-type]
+
+
+def test_deals_first_run_searches_everything_before_now_ascending() -> None:
+    # given
+    client = FakeClient(recorded_hubspot, now=NOW)
+    # when
+    pages = list(deals_stream(client).read(None))
+    # then
+    method, path, body = client.calls[0]
+    assert (method, path) == ("POST", "/crm/v3/objects/deals/search")
+    assert body["filterGroups"] == [
+        {
+            "filters": [
+                {"propertyName": "hs_lastmodifieddate", "operator": "LT", "value": "1750000000000"}
+            ]
+        }
+    ]
+    assert body["sorts"] == [{"propertyName": "hs_lastmodifieddate", "direction": "ASCENDING"}]
+    assert body["properties"] == list(DEAL_PROPERTIES) and body["limit"] == 200
+    assert [len(page.records) for page in pages] == [2, 1, 1]
+    assert [page.cursor for page in pages] == ["2024-06-28T14:03:10.551+00:00"] + [
+        "2024-06-29T09:00:00.000+00:00"
+    ] * 2
+
+
+def test_deals_incremental_run_rereads_the_overlap() -> None:
+    # given
+    client = FakeClient(recorded_hubspot, now=NOW)
+    # when
+    list(deals_stream(client, overlap_minutes=10).read("2024-06-29T09:00:00.000+00:00"))
+    # then
+    filters = client.calls[0][2]["filterGroups"][0]["filters"]
+    assert filters[0] == {
+        "propertyName": "hs_lastmodifieddate",
+        "operator": "GTE",
+        "value": "1719651000000",
+    }
+
+
+def test_deals_get_contact_associations_in_list_shape() -> None:
+    # given
+    client = FakeClient(recorded_hubspot, now=NOW)
+    # when
+    records = [record for page in deals_stream(client).read(None) for record in page.records]
+    # then
+    by_id = {record["id"]: record for record in records}
+    assert by_id["18023455871"]["associations"] == {
+        "contacts": {
+            "results": [
+                {"id": "551201", "type": "deal_to_contact"},
+                {"id": "551299", "type": "deal_to_contact"},
+            ]
+        }
+    }
+    assert "associations" not in by_id["18023455990"]
+    assert client.calls[1][2] == {"inputs": [{"id": "18023455871"}, {"id": "18023455990"}]}
+
+
+def test_deals_include_archived_deals_from_the_list_endpoint() -> None:
+    # given
+    client = FakeClient(recorded_hubspot, now=NOW)
+    # when
+    pages = list(deals_stream(client).read(None))
+    # then
+    archived = pages[-1].records[0]
+    assert (
+        archived["archived"] is True
+        and archived["associations"]["contacts"]["results"][0]["id"] == "551777"
+    )
+    method, path, params = client.calls[-1]
+    assert (method, path, params["archived"], params["associations"]) == (
+        "GET",
+        "/crm/v3/objects/deals",
+        "true",
+        "contacts",
+    )
+
+
+def test_search_restarts_from_the_last_modified_time_before_the_result_cap() -> None:
+    # given: 5 records, a cap of 4 and pages of 2
+    records = [
+        {"id": str(n), "properties": {"lastmodifieddate": f"2024-06-0{n}T00:00:00.000Z"}}
+        for n in range(1, 6)
+    ]
+    bodies: list[dict[str, Any]] = []
+
+    def search(method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        bodies.append(copy.deepcopy(body))
+        gte = next(
+            (f["value"] for f in body["filterGroups"][0]["filters"] if f["operator"] == "GTE"), "0"
+        )
+        matching = [r for r in records if _ms(r) >= int(gte)]
+        offset = int(body.get("after", 0))
+        page = {"total": len(matching), "results": matching[offset : offset + 2]}
+        if offset + 2 < len(matching):
+            page["paging"] = {"next": {"after": str(offset + 2)}}
+        return page
+
+    stream = SearchStream(
+        "hubspot/contacts",
+        FakeClient(search, now=NOW),
+        "contacts",
+        "lastmodifieddate",  # type: ignore[arg-type]
+        ("email",),
+        RecordShape(("properties", "lastmodifieddate")),
+        overlap=_minutes(10),
+        page_size=2,
+        cap=4,
+    )
+    # when
+    pages = list(stream.read(None))
+    # then
+    ids = [record["id"] for page in pages for record in page.records]
+    assert ids == ["1", "2", "3", "4", "4", "5"]
+    assert all(int(body.get("after", 0)) + 2 <= 4 for body in bodies)
+    assert pages[-1].cursor == "2024-06-05T00:00:00.000+00:00"
+
+
+def test_full_streams_read_every_page_and_archived_owners() -> None:
+    # given
+    def owners(method: str, path: str, params: dict[str, Any]) -> dict[str, Any]:
+        if params["archived"] == "true":
+            return load_page("hubspot", "owners_archived.page_1")
+        return load_page("hubspot", "owners.page_2" if params.get("after") else "owners.page_1")
+
+    stream = build_hubspot_streams(HubSpotConfig("t"))["hubspot/owners"]
+    assert isinstance(stream, ListStream)
+    stream._client = FakeClient(owners)  # type: ignore[assignment]
+    # when
+    records = [record for page in stream.read(None) for record in page.records]
+    # then
+    assert [(r["id"], r["archived"]) for r in records] == [
+        ("41629779", False),
+        ("41629780", False),
+        ("41620001", True),
+    ]
+    assert stream.source_total() == 2
+
+
+def _ms(record: dict[str, Any]) -> int:
+    from connectors.streams import parse_timestamp
+
+    moment = parse_timestamp(record["properties"]["lastmodifieddate"])
+    assert moment is not None
+    return int(moment.timestamp() * 1000)
+
+
+def _minutes(count: int) -> Any:
+    from datetime import timedelta
+
+    return timedelta(minutes=count)
