@@ -1,4 +1,4 @@
-"""Connector configuration: frozen values passed in by the caller, never read from os.environ."""
+"""Connector configuration: frozen values passed in by the caller, never read from the env."""
 
 import time
 from collections.abc import Callable
