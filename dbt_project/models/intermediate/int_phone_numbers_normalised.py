@@ -1,0 +1,80 @@
+"""Every distinct raw phone string of the sources, parsed once to E.164 and its number type.
+
+Phones are free text in the CRM and pretty-printed at Aircall (source_apis.md §6). Parsing is
+done over DISTINCT raw strings, not once per call row, so the cost follows the number of
+customers and lines rather than the call volume.
+"""
+
+import pandas as pd
+import phonenumbers
+
+# Raw strings that are never numbers (source_apis.md §6), compared lower-cased.
+NON_NUMBERS = {"anonymous", "unknown", "private", "restricted", "unavailable"}
+TYPE_NAMES = {
+    value: name
+    for name, value in vars(phonenumbers.PhoneNumberType).items()
+    if name.isupper() and isinstance(value, int)
+}
+RAW_SQL = """
+    select phone_raw as raw_number from contacts where phone_raw is not null
+    union
+    select mobile_phone_raw from contacts where mobile_phone_raw is not null
+"""
+
+
+def normalise(raw: str, region: str) -> tuple[str | None, str | None]:
+    """Return (E.164, libphonenumber type name) of a raw string, (None, None) if not a number."""
+    text = raw.strip()
+    if not text or text.lower() in NON_NUMBERS or text.lower().startswith(("client:", "sip:")):
+        return None, None
+    try:
+        parsed = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None, None
+    if not phonenumbers.is_valid_number(parsed):
+        return None, None
+    number_type = TYPE_NAMES.get(phonenumbers.number_type(parsed), "UNKNOWN")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), number_type
+
+
+def distinct_raw_numbers(dbt) -> list[str]:
+    contacts = dbt.ref("stg_hubspot__contacts")
+    calls = dbt.ref("stg_aircall__calls")
+    numbers = dbt.ref("stg_aircall__numbers")
+    raw = {row[0] for row in contacts.query("contacts", RAW_SQL).fetchall()}
+    raw |= {
+        row[0]
+        for row in calls.query(
+            "calls",
+            "select customer_number_raw from calls where customer_number_raw is not null"
+            " union select line_digits_raw from calls where line_digits_raw is not null",
+        ).fetchall()
+    }
+    raw |= {
+        row[0]
+        for row in numbers.query(
+            "numbers", "select line_digits_raw from numbers where line_digits_raw is not null"
+        ).fetchall()
+    }
+    return sorted(raw)
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    region = dbt.config.get("default_phone_region") or "FR"
+    raw_numbers = distinct_raw_numbers(dbt)
+    parsed = [normalise(raw, region) for raw in raw_numbers]
+    frame = pd.DataFrame(
+        {
+            "raw_number": pd.Series(raw_numbers, dtype="object"),
+            "number_e164": pd.Series([p[0] for p in parsed], dtype="object"),
+            "number_type": pd.Series([p[1] for p in parsed], dtype="object"),
+        }
+    )
+    # Explicit types, so an empty source still yields VARCHAR columns.
+    return session.from_df(frame).project(
+        "cast(raw_number as varchar) as raw_number,"
+        " cast(number_e164 as varchar) as number_e164,"
+        " cast(number_type as varchar) as number_type,"
+        " number_e164 is not null as is_valid"
+    )

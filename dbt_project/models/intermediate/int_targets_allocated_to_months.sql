@@ -1,0 +1,85 @@
+{# grain: one row per target source row x reporting-zone month it covers #}
+with
+
+stg_hubspot__goal_targets as (
+    select * from {{ ref('stg_hubspot__goal_targets') }}
+),
+
+sales_targets as (
+    select * from {{ ref('sales_targets') }}
+),
+
+int_agent_identities_mapped as (
+    select * from {{ ref('int_agent_identities_mapped') }}
+),
+
+goals as (
+    select *
+    from stg_hubspot__goal_targets
+    where not stg_hubspot__goal_targets.is_archived
+        and stg_hubspot__goal_targets.target_amount is not null
+        and stg_hubspot__goal_targets.starts_at is not null
+        and stg_hubspot__goal_targets.ends_at is not null
+),
+
+goals_with_agent as (
+    -- The assignee is a HubSpot user id (owner.userId); an owner id is the fallback.
+    select
+        goals.goal_target_id,
+        goals.target_amount,
+        coalesce(user_agents.agent_id, owner_agents.agent_id) as agent_id,
+        {{ reporting_month('goals.starts_at') }} as first_month,
+        {{ reporting_month('goals.ends_at') }} as last_month
+    from goals
+    left join int_agent_identities_mapped as user_agents
+        on user_agents.source_system = 'hubspot_user'
+        and goals.assignee_user_id = user_agents.source_id
+    left join int_agent_identities_mapped as owner_agents
+        on owner_agents.source_system = 'hubspot_owner'
+        and goals.owner_id = owner_agents.source_id
+),
+
+goal_months as (
+    -- A goal covers the local months from its local start to its local end,
+    -- split evenly across them.
+    select
+        'goal:' || goals_with_agent.goal_target_id as target_source_id,
+        goals_with_agent.agent_id,
+        cast(unnest(generate_series(goals_with_agent.first_month, goals_with_agent.last_month, interval 1 month)) as date)
+            as month,
+        goals_with_agent.target_amount
+        / (date_diff('month', goals_with_agent.first_month, goals_with_agent.last_month) + 1)
+            as target_amount
+    from goals_with_agent
+    where goals_with_agent.agent_id is not null
+        and goals_with_agent.last_month >= goals_with_agent.first_month
+),
+
+seed_months as (
+    -- The sales team's seed is used only when the CRM has no goals at all.
+    select
+        'seed:' || lower(trim(sales_targets.agent_email)) || ':' || cast(sales_targets.month as varchar)
+            as target_source_id,
+        {{ agent_id('sales_targets.agent_email', "'unknown_email'") }} as agent_id,
+        cast(date_trunc('month', sales_targets.month) as date) as month,
+        sales_targets.target_amount
+    from sales_targets
+    where not exists (select 1 from goals)
+),
+
+unioned as (
+    select * from goal_months
+    union all
+    select * from seed_months
+),
+
+rounded as (
+    select
+        unioned.target_source_id,
+        unioned.agent_id,
+        unioned.month,
+        cast(round(unioned.target_amount, 2) as decimal(18, 2)) as target_amount
+    from unioned
+)
+
+select * from rounded

@@ -1,0 +1,40 @@
+{# grain: one row per Aircall call #}
+with
+
+source as (
+    select * from {{ source('aircall', 'calls') }}
+),
+
+renamed as (
+    select
+        -- ids
+        cast(source.id as varchar) as call_id,
+        -- `user` is absent on unanswered inbound calls.
+        nullif(trim(source.record ->> '$.user.id'), '') as user_id,
+        nullif(trim(source.record ->> '$.number.id'), '') as number_id,
+
+        -- strings (phones stay as printed; int_phone_numbers_normalised parses them)
+        source.record ->> '$.direction' as direction,
+        source.record ->> '$.status' as call_status,
+        nullif(trim(source.record ->> '$.raw_digits'), '') as customer_number_raw,
+        nullif(trim(source.record ->> '$.number.digits'), '') as line_digits_raw,
+        nullif(trim(source.record ->> '$.missed_call_reason'), '') as missed_reason,
+
+        -- numerics
+        cast(source.record ->> '$.duration' as integer) as duration_seconds,
+
+        -- booleans
+        -- The URL is short-lived and never kept; only its presence is.
+        nullif(trim(source.record ->> '$.voicemail'), '') is not null as has_voicemail,
+        coalesce(cast(source.record ->> '$.archived' as boolean), false) as is_archived,
+
+        -- timestamps
+        {{ epoch_seconds_to_timestamp("source.record ->> '$.started_at'") }} as started_at,
+        {{ epoch_seconds_to_timestamp("source.record ->> '$.answered_at'") }} as answered_at,
+        {{ epoch_seconds_to_timestamp("source.record ->> '$.ended_at'") }} as ended_at,
+        source._loaded_at as loaded_at
+
+    from source
+)
+
+select * from renamed
