@@ -1,0 +1,167 @@
+"""Write the export tables from a DuckDB connection into CSV files, split by size."""
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from publishing.contract import EXPORT_COLUMNS, GRAIN_COLUMNS, MART_SCHEMA
+from publishing.formatting import CsvLineWriter
+
+FETCH_ROWS = 10_000
+DEFAULT_SPLIT_BYTES = 100 * 1024 * 1024  # Looker Studio's file-upload limit per data set
+
+
+@dataclass(frozen=True, slots=True)
+class ExportFile:
+    """One CSV file of a table: its path relative to the export root, size and checksum."""
+
+    path: str
+    rows: int
+    bytes: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class TableExport:
+    """A table written as one or more CSV files sharing the same header."""
+
+    name: str
+    columns: tuple[str, ...]
+    column_types: tuple[str, ...]
+    rows: int
+    files: tuple[ExportFile, ...]
+
+    @property
+    def is_split(self) -> bool:
+        """True when the table was written as `<table>/part-NNNN.csv` files."""
+        return "/" in self.files[0].path
+
+
+@dataclass(frozen=True, slots=True)
+class ExportBuild:
+    """Every table of one publication, written under `root`."""
+
+    root: Path
+    tables: tuple[TableExport, ...]
+
+    @property
+    def content_sha256(self) -> str:
+        """A checksum of all files, stable for unchanged marts (names publications' content)."""
+        digest = hashlib.sha256()
+        for table in self.tables:
+            for export_file in table.files:
+                digest.update(f"{export_file.path}\0{export_file.sha256}\n".encode())
+        return digest.hexdigest()
+
+
+def export_query(table: str) -> str:
+    """Return the SELECT that produces `table`'s rows in contract column order and grain order."""
+    columns = EXPORT_COLUMNS[table]
+    grain = GRAIN_COLUMNS[table]
+    # Grain first, then every other column: a total order, so byte-identical re-runs.
+    order = grain + [column for column in columns if column not in grain]
+    select_list = ", ".join(_quote(column) for column in columns)
+    order_list = ", ".join(f"{_quote(column)} NULLS FIRST" for column in order)
+    return f"SELECT {select_list} FROM {MART_SCHEMA}.{_quote(table)} ORDER BY {order_list}"
+
+
+def build_table(
+    connection: duckdb.DuckDBPyConnection,
+    table: str,
+    root: Path,
+    *,
+    zone: str,
+    split_bytes: int = DEFAULT_SPLIT_BYTES,
+) -> TableExport:
+    """Write one mart as `<table>.csv`, or `<table>/part-0001.csv`... when over `split_bytes`.
+
+    Args:
+        connection: an open (read-only) DuckDB connection holding the marts.
+        table: a key of EXPORT_COLUMNS.
+        root: the folder to write into.
+        zone: the reporting time zone name, for timestamps.
+        split_bytes: the largest size of one file; a bigger table is split into parts.
+
+    Returns:
+        The table's files with row counts and sha256 checksums.
+    """
+    result = connection.execute(export_query(table))
+    column_types = tuple(str(column[1]) for column in result.description)
+    writer = CsvLineWriter(ZoneInfo(zone))
+    header = writer.header(EXPORT_COLUMNS[table])
+    lines = (writer.row(row) for row in _fetch(result))
+    parts = _write_parts(lines, header, root / table, split_bytes)
+    if len(parts) == 1:
+        single = root / f"{table}.csv"
+        (root / table / parts[0].path).rename(single)
+        (root / table).rmdir()
+        files = (ExportFile(f"{table}.csv", parts[0].rows, parts[0].bytes, parts[0].sha256),)
+    else:
+        files = tuple(
+            ExportFile(f"{table}/{part.path}", part.rows, part.bytes, part.sha256) for part in parts
+        )
+    return TableExport(
+        name=table,
+        columns=tuple(EXPORT_COLUMNS[table]),
+        column_types=column_types,
+        rows=sum(part.rows for part in parts),
+        files=files,
+    )
+
+
+def _fetch(result: duckdb.DuckDBPyConnection) -> Iterator[tuple[object, ...]]:
+    while batch := result.fetchmany(FETCH_ROWS):
+        yield from batch
+
+
+def _write_parts(
+    lines: Iterator[bytes], header: bytes, folder: Path, split_bytes: int
+) -> list[ExportFile]:
+    """Write lines into part files of at most `split_bytes` each, each starting with `header`."""
+    folder.mkdir(parents=True, exist_ok=False)
+    parts: list[ExportFile] = []
+    part = _Part.open(folder, 1, header)
+    for line in lines:
+        if part.rows and part.bytes + len(line) > split_bytes:
+            parts.append(part.close())
+            part = _Part.open(folder, len(parts) + 1, header)
+        part.write(line)
+    parts.append(part.close())
+    return parts
+
+
+class _Part:
+    """An open part file that counts its rows and bytes and hashes what it writes."""
+
+    __slots__ = ("bytes", "digest", "handle", "name", "rows")
+
+    def __init__(self, name: str, handle: BinaryIO) -> None:
+        self.name, self.handle = name, handle
+        self.rows, self.bytes, self.digest = 0, 0, hashlib.sha256()
+
+    @classmethod
+    def open(cls, folder: Path, number: int, header: bytes) -> "_Part":
+        name = f"part-{number:04d}.csv"
+        part = cls(name, (folder / name).open("wb"))
+        part.write(header)
+        part.rows = 0  # the header is not a row
+        return part
+
+    def write(self, line: bytes) -> None:
+        self.handle.write(line)
+        self.digest.update(line)
+        self.rows += 1
+        self.bytes += len(line)
+
+    def close(self) -> ExportFile:
+        self.handle.close()
+        return ExportFile(self.name, self.rows, self.bytes, self.digest.hexdigest())
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'

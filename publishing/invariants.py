@@ -1,0 +1,173 @@
+"""kpis.md's invariants as SQL queries that return one row per violation (like dbt tests)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import duckdb
+
+from publishing.checks import CheckFailure
+from publishing.contract import COMPANY_PHONE_COLUMNS, EXPORT_COLUMNS, text_columns
+
+MAX_EXAMPLES = 3
+# Deliberately loose: a false alarm blocks a night's publication, a miss leaks PII to every report.
+EMAIL_PATTERN = r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"
+# Nine or more digits with at most two separators between them: "06 12 34 56 78", "+33612345678",
+# "(555) 123-4567"; a year range such as "2026-2027" (eight digits) does not match.
+PHONE_PATTERN = r"(^|[^0-9A-Za-z])\+?[0-9]([ .()/-]{0,2}[0-9]){8,}"
+
+
+@dataclass(frozen=True, slots=True)
+class Invariant:
+    """A named query over the marts (and raw tables) returning no rows when the invariant holds."""
+
+    name: str
+    sql: str
+
+
+def _totals_agree(name: str, left: str, right: str) -> Invariant:
+    """Two scalar queries that must return the same number."""
+    return Invariant(
+        name,
+        f"SELECT l.total AS left_total, r.total AS right_total FROM ({left}) l(total), "
+        f"({right}) r(total) WHERE l.total IS DISTINCT FROM r.total",
+    )
+
+
+def _every_row(name: str, table: str, condition: str) -> Invariant:
+    """A condition every row of one mart must satisfy."""
+    return Invariant(
+        name,
+        f"SELECT count(*) AS violating_rows FROM marts.{table} WHERE NOT ({condition}) "
+        f"HAVING count(*) > 0",
+    )
+
+
+def _sum(table: str, column: str, where: str = "TRUE") -> str:
+    return f"SELECT coalesce(sum({column}), 0) FROM marts.{table} WHERE {where}"
+
+
+def _no_pii_patterns() -> Invariant:
+    """No e-mail in any text column; no phone number outside the company's own line columns."""
+    probes = []
+    for table in EXPORT_COLUMNS:
+        for column in text_columns(table):
+            probes.append(
+                f"SELECT '{table}.{column}' AS location, count(*) AS cells FROM marts.{table} "
+                f"WHERE regexp_matches(\"{column}\", '{EMAIL_PATTERN}')"
+            )
+            # Ids and pseudonyms are hex or numeric by design; the company's lines are no PII.
+            if column not in COMPANY_PHONE_COLUMNS and not column.endswith(("_id", "_key")):
+                probes.append(
+                    f"SELECT '{table}.{column}' AS location, count(*) AS cells "
+                    f"FROM marts.{table} WHERE regexp_matches(\"{column}\", '{PHONE_PATTERN}')"
+                )
+    union = " UNION ALL ".join(probes)
+    return Invariant("no_pii_patterns", f"SELECT * FROM ({union}) WHERE cells > 0")
+
+
+# Checkable from the exports alone, on any data set.
+DEFAULT_INVARIANTS: tuple[Invariant, ...] = (
+    *(
+        _totals_agree(
+            f"owner_credit_matches_sales_{column}",
+            _sum("kpi_sales_daily", column),
+            _sum("kpi_agent_credit_daily", column, "credit_role = 'owner'"),
+        )
+        for column in ("opportunities_created", "opportunities_won", "revenue_won")
+    ),
+    *(
+        _totals_agree(
+            f"targets_match_sales_{column}",
+            _sum("kpi_sales_daily", column),
+            _sum("kpi_targets_monthly", column),
+        )
+        for column in ("opportunities_won", "revenue_won")
+    ),
+    Invariant(
+        "full_credit_roles_credit_everything",
+        "SELECT credit_role, sum(revenue_won) AS revenue, sum(credited_revenue_won) AS credited "
+        "FROM marts.kpi_agent_credit_daily WHERE credit_role <> 'assist' GROUP BY credit_role "
+        "HAVING abs(sum(revenue_won) - sum(credited_revenue_won)) > 0.005",
+    ),
+    Invariant(
+        "customer_orders_within_won_deals",
+        f"SELECT * FROM ({_sum('kpi_customers', 'orders')}) c(orders), "
+        f"({_sum('kpi_sales_daily', 'opportunities_won')}) s(won) WHERE c.orders > s.won",
+    ),
+    _every_row(
+        "sales_cohort_within_created",
+        "kpi_sales_daily",
+        "cohort_opportunities_won <= opportunities_created",
+    ),
+    _every_row(
+        "targets_flags", "kpi_targets_monthly", "targets_met <= targets_set AND targets_set <= 1"
+    ),
+    _every_row(
+        "customers_have_orders", "kpi_customers", "orders >= 1 AND is_repeat_customer IN (0, 1)"
+    ),
+    _every_row(
+        "retention_bounds",
+        "kpi_retention_monthly",
+        "returning_customers <= customers_base "
+        "AND new_customers + returning_customers <= customers_ordering",
+    ),
+    _every_row("cohort_bounds", "kpi_customer_cohorts", "active_customers <= cohort_customers"),
+    _every_row(
+        "leads_funnel_bounds",
+        "kpi_leads_daily",
+        "leads_won <= leads_with_opportunity AND leads_with_opportunity <= leads_created "
+        "AND leads_responded_within_5m <= leads_responded AND leads_responded <= leads_created",
+    ),
+    _every_row(
+        "calls_bounds",
+        "kpi_calls_daily",
+        "answered_calls + missed_calls <= calls AND missed_out_of_hours <= missed_calls "
+        "AND missed_called_back_1h <= missed_called_back_24h "
+        "AND missed_called_back_24h <= missed_calls",
+    ),
+    _no_pii_patterns(),
+)
+
+# Need the raw layer (architecture.md) in the same DuckDB file; the orchestrator adds them.
+RAW_INVARIANTS: tuple[Invariant, ...] = (
+    _totals_agree(
+        "calls_match_raw_calls",
+        _sum("kpi_calls_daily", "calls"),
+        "SELECT count(*) FROM raw_aircall.calls",
+    ),
+    _totals_agree(
+        "opportunities_created_match_raw_deals",
+        _sum("kpi_sales_daily", "opportunities_created"),
+        "SELECT count(*) FROM raw_hubspot.deals WHERE NOT is_archived",
+    ),
+)
+
+
+def invariant_failures(
+    connection: duckdb.DuckDBPyConnection, invariants: Sequence[Invariant]
+) -> list[CheckFailure]:
+    """Run each invariant; a violation, or a query that cannot run, is a failure.
+
+    Args:
+        connection: the open DuckDB connection holding the marts (and raw tables if needed).
+        invariants: the invariants to run.
+
+    Returns:
+        One failure per invariant that returned rows or raised.
+    """
+    failures = []
+    for invariant in invariants:
+        try:
+            result = connection.execute(invariant.sql)
+            names = [column[0] for column in result.description]
+            rows = result.fetchmany(MAX_EXAMPLES)
+        except duckdb.Error as error:
+            failures.append(CheckFailure(invariant.name, "invariant", f"could not run: {error}"))
+            continue
+        if rows:
+            found = "; ".join(
+                ", ".join(f"{name}={value}" for name, value in zip(names, row, strict=True))
+                for row in rows
+            )
+            failures.append(CheckFailure(invariant.name, "invariant", f"violated: {found}"))
+    return failures

@@ -1,0 +1,153 @@
+"""publish(): write the exports to staging, audit them, then swap every target at once."""
+
+import contextlib
+import logging
+import secrets
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from publishing.audit import audit_marts, check_build
+from publishing.build import DEFAULT_SPLIT_BYTES, ExportBuild, build_table
+from publishing.contract import EXPORT_COLUMNS
+from publishing.invariants import DEFAULT_INVARIANTS, Invariant
+from publishing.manifest import manifest_bytes
+from publishing.targets.base import Publication, Staged, StepHook, Target, no_step_hook
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PublishConfig:
+    """How to publish; every field has a production default.
+
+    Attributes:
+        reporting_timezone: the zone timestamps are written in (REPORTING_TIMEZONE).
+        split_bytes: files larger than this are split into `<table>/part-NNNN.csv`.
+        min_volume_ratio: fail a table whose rows drop below this share of the previous
+            publication's (0 disables, e.g. after a deliberate purge).
+        invariants: the invariant queries to run; add RAW_INVARIANTS when raw tables exist.
+        work_dir: where files are first written; on EXPORT_DIR's file system they are
+            hard-linked into place instead of copied. A temporary folder by default.
+    """
+
+    reporting_timezone: str = "Europe/Paris"
+    split_bytes: int = DEFAULT_SPLIT_BYTES
+    min_volume_ratio: float = 0.5
+    invariants: tuple[Invariant, ...] = DEFAULT_INVARIANTS
+    work_dir: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PublishResult:
+    """What was published, and where."""
+
+    version: str
+    content_sha256: str
+    row_counts: dict[str, int] = field(default_factory=dict)
+    locations: tuple[str, ...] = ()
+
+
+class PublishCommitError(RuntimeError):
+    """Raised when a target failed to swap after others already had: each stays consistent."""
+
+
+def publish(
+    duckdb_path: Path | str,
+    targets: Sequence[Target],
+    config: PublishConfig | None = None,
+    *,
+    now: datetime | None = None,
+    on_step: StepHook = no_step_hook,
+) -> PublishResult:
+    """Export `marts.kpi_*`, audit, stage on every target, then swap every target.
+
+    Args:
+        duckdb_path: the warehouse file, opened READ_ONLY.
+        targets: where to publish (CsvFolderTarget, PostgresTarget, GcsTarget), any mix.
+        config: formatting and audit settings (PublishConfig() when None).
+        now: the generation time written to the manifests (UTC now by default).
+        on_step: called between steps; tests raise from it to simulate a crash.
+
+    Returns:
+        The version id, content checksum, row counts and the published locations.
+
+    Raises:
+        PublishValidationError: a check failed; no target was touched.
+        PublishCommitError: a target failed to swap after others did (each is still whole).
+    """
+    config = config or PublishConfig()
+    generated_at = now or datetime.now(UTC)
+    with tempfile.TemporaryDirectory(prefix="kpi-publish-", dir=config.work_dir) as work:
+        build, counts = _write_audited(Path(duckdb_path), Path(work), config, targets)
+        version = (
+            f"{generated_at:%Y%m%dT%H%M%SZ}-{build.content_sha256[:12]}-{secrets.token_hex(2)}"
+        )
+        publication = Publication(build, version, manifest_bytes(build, version, generated_at))
+        on_step("built")
+        staged = _stage_all(targets, publication, on_step)
+        on_step("all_staged")
+        locations = _commit_all(staged, targets)
+    logger.info("published %s to %s", version, ", ".join(locations))
+    return PublishResult(version, build.content_sha256, counts, tuple(locations))
+
+
+def _write_audited(
+    duckdb_path: Path, work: Path, config: PublishConfig, targets: Sequence[Target]
+) -> tuple[ExportBuild, dict[str, int]]:
+    """Audit and write every table from one read-only snapshot of the warehouse."""
+    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+        connection.execute("BEGIN TRANSACTION")
+        previous = [target.previous_row_counts() for target in targets]
+        counts = audit_marts(connection, config.invariants, previous, config.min_volume_ratio)
+        tables = tuple(
+            build_table(
+                connection,
+                table,
+                work,
+                zone=config.reporting_timezone,
+                split_bytes=config.split_bytes,
+            )
+            for table in EXPORT_COLUMNS
+        )
+        connection.execute("COMMIT")
+    check_build(counts, tables)
+    return ExportBuild(work, tables), counts
+
+
+def _stage_all(
+    targets: Sequence[Target], publication: Publication, on_step: StepHook
+) -> list[Staged]:
+    """Stage on every target; if one fails, discard the others' staging and re-raise."""
+    staged: list[Staged] = []
+    try:
+        for target in targets:
+            staged.append(target.stage(publication, on_step))
+    except BaseException:
+        for item in staged:
+            with contextlib.suppress(Exception):
+                item.abort()
+        raise
+    return staged
+
+
+def _commit_all(staged: list[Staged], targets: Sequence[Target]) -> list[str]:
+    """Swap each target in turn; on a failure, abort the rest and say which ones swapped."""
+    locations: list[str] = []
+    for index, item in enumerate(staged):
+        try:
+            locations.append(item.commit())
+        except Exception as error:
+            for rest in staged[index + 1 :]:
+                with contextlib.suppress(Exception):
+                    rest.abort()
+            done = [target.describe() for target in targets[:index]] or ["none"]
+            raise PublishCommitError(
+                f"swap failed on {targets[index].describe()}: {error}; "
+                f"already published: {', '.join(done)}; not published: the others"
+            ) from error
+    return locations

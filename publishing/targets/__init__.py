@@ -1,0 +1,1 @@
+"""Publication targets: a CSV folder, a PostgreSQL schema, a Google Cloud Storage prefix."""
