@@ -1,0 +1,94 @@
+"""The synthetic French SME: a deterministic year of CRM records and telephony calls."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from connectors.sandbox.callstore import CallStore
+from connectors.sandbox.calls import CallWorld
+from connectors.sandbox.clock import Calendar
+from connectors.sandbox.config import SandboxConfig
+from connectors.sandbox.crm import pipelines
+from connectors.sandbox.crmbuild import plan_year
+from connectors.sandbox.journeys import JourneyContext
+from connectors.sandbox.noise import NoiseContext, aircall_contacts, customer_pool
+from connectors.sandbox.objects import ObjectStore
+from connectors.sandbox.people import build_agents
+from connectors.sandbox.phones import business_lines
+from connectors.sandbox.records import build_contacts, build_deals, build_goals
+
+
+class Business:
+    """Everything the simulated APIs serve. CRM objects live in memory; calls are lazy.
+
+    Args:
+        config: seed, scale and as_of fully determine the data (mutations aside).
+    """
+
+    def __init__(self, config: SandboxConfig):
+        started = time.perf_counter()
+        self.config = config
+        self.calendar = Calendar.ending(config.as_of)
+        self.lines = business_lines()
+        self.agents = build_agents(config.seed, self.calendar.start, len(self.calendar.days))
+        customers = customer_pool(config.seed, config.scale)
+        self.world = CallWorld(self.lines, self.agents, aircall_contacts(config.seed, customers))
+        ctx = JourneyContext(self.calendar, self.lines, self.agents)
+        plans = plan_year(config.seed, config.scale, ctx)
+        self.leads = plans.leads  # keeps the expected channel of each lead for story checks
+        end_ms = self.calendar.end * 1000
+        contacts, contact_ids = build_contacts(plans.leads, self.agents, end_ms)
+        self.contact_ids = contact_ids
+        self.deals = ObjectStore(build_deals(plans.deals, contact_ids, self.agents))
+        self.contacts = ObjectStore(contacts)
+        self._link_contacts_to_deals()
+        self.goal_targets = ObjectStore(
+            build_goals(config.seed, self.calendar, self.agents, self._monthly_revenue())
+        )
+        self.pipelines = pipelines()
+        noise = NoiseContext(
+            config.seed, config.scale, self.calendar, self.lines, self.agents, customers
+        )
+        self.calls = CallStore(noise, plans.calls_by_day, config.call_day_cache)
+        self.lock = threading.RLock()  # serialises mutations against each other
+        self.mutation_count = 0
+        self.build_seconds = time.perf_counter() - started
+
+    def objects(self, name: str) -> ObjectStore | None:
+        return {
+            "deals": self.deals,
+            "contacts": self.contacts,
+            "goal_targets": self.goal_targets,
+        }.get(name)
+
+    def _link_contacts_to_deals(self) -> None:
+        for deal in self.deals.all():
+            for contact_id in deal.associations:
+                contact = self.contacts.get(contact_id)
+                if contact is not None:
+                    contact.associations.append(deal.id)
+
+    def _monthly_revenue(self) -> float:
+        won = [float(d.properties["amount_in_home_currency"] or d.properties["amount"] or 0)
+               for d in self.deals.all() if d.properties["hs_is_closed_won"] == "true"]  # fmt: skip
+        sellers = sum(1 for a in self.agents if a.role in ("sales", "manager") and a.owner_id)
+        return max(1000.0, sum(won) / max(1, sellers) / 12)
+
+    def totals(self) -> dict[str, int]:
+        """What the raw tables must hold after a full ingest (archived deals included)."""
+        return {
+            "hubspot/deals": len(self.deals),
+            "hubspot/contacts": len(self.contacts),
+            "hubspot/owners": sum(1 for a in self.agents if a.owner_id),
+            "hubspot/deal_pipelines": len(self.pipelines),
+            "hubspot/goal_targets": len(self.goal_targets),
+            "aircall/calls": self.calls.total(),
+            "aircall/users": sum(1 for a in self.agents if a.user_id),
+            "aircall/numbers": len(self.lines),
+            "aircall/teams": len({a.aircall_team for a in self.agents if a.aircall_team}),
+        }
+
+    def summary(self) -> dict[str, Any]:
+        return {"build_seconds": round(self.build_seconds, 3), **self.totals()}

@@ -1,0 +1,121 @@
+"""Phone numbers: the company's Aircall lines and customers' free-text numbers."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import phonenumbers
+
+INTERNATIONAL = phonenumbers.PhoneNumberFormat.INTERNATIONAL
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessLine:
+    """One Aircall number; `kind` is the libphonenumber-derived channel the KPIs expect."""
+
+    number_id: int
+    name: str
+    e164: str
+    kind: str  # toll_free | geographic | national | mobile
+    team_key: str
+    is_ivr: bool
+    opens_at: int  # seconds after local midnight, Monday to Friday
+    closes_at: int
+    saturday: bool
+
+    @property
+    def digits(self) -> str:
+        return pretty(self.e164)
+
+
+# (name, E.164, kind, team, ivr, opens h, closes h, open on Saturday). Campaign lines carry the
+# campaign's name because companies buy one number per campaign and report on it.
+LINE_SPECS: tuple[tuple[str, str, str, str, bool, int, int, bool], ...] = (
+    ("Numéro vert", "+33800912345", "toll_free", "sales", True, 8, 19, True),
+    ("Campagne radio printemps", "+33805200300", "toll_free", "sales", False, 8, 20, False),
+    ("Campagne salon pro", "+33805610420", "toll_free", "sales", False, 9, 18, False),
+    ("Standard Paris", "+33187654321", "geographic", "support", True, 9, 18, False),
+    ("Agence Lyon", "+33472102030", "geographic", "sales", False, 9, 18, False),
+    ("Support clients", "+33142685300", "geographic", "support", True, 8, 19, True),
+    ("Ligne nationale", "+33970123456", "national", "sales", True, 9, 18, False),
+    ("Service après-vente", "+33980556677", "national", "support", True, 8, 20, True),
+    ("Mobile commercial", "+33644556677", "mobile", "sales", False, 8, 20, True),
+    ("Mobile terrain", "+33756781234", "mobile", "sales", False, 9, 19, False),
+)
+
+
+def business_lines() -> tuple[BusinessLine, ...]:
+    """Return the company's Aircall numbers, every libphonenumber type the KPIs map."""
+    return tuple(
+        BusinessLine(397375 + 11 * i, name, e164, kind, team, ivr, opens * 3600, closes * 3600, sat)
+        for i, (name, e164, kind, team, ivr, opens, closes, sat) in enumerate(LINE_SPECS)
+    )
+
+
+def pretty(e164: str) -> str:
+    """Aircall's pretty-printed international form: `+33 1 87 65 43 21`."""
+    return phonenumbers.format_number(phonenumbers.parse(e164), INTERNATIONAL)
+
+
+def french_mobile(rng: random.Random, pool: str) -> str:
+    """A valid French mobile number; `pool` keeps lead and customer numbers apart."""
+    # Leads draw from 060-064/074-075 and existing customers from 065-068/076-078: a lead's
+    # first touch must not be an unrelated support call unless a test wants it to be.
+    prefixes = (
+        ("60", "61", "62", "64", "74", "75")
+        if pool == "lead"
+        else ("65", "66", "67", "68", "76", "77", "78")
+    )
+    return _valid(lambda: f"+33{rng.choice(prefixes)}{rng.randint(0, 9_999_999):07d}")
+
+
+def french_landline(rng: random.Random, pool: str) -> str:
+    """A valid French geographic number (01, 03, 04, 05)."""
+    firsts = "1234" if pool == "lead" else "5678"
+    return _valid(
+        lambda: f"+33{rng.choice('1345')}{rng.choice(firsts)}{rng.randint(0, 9_999_999):07d}"
+    )
+
+
+def _valid(draw: Callable[[], str]) -> str:
+    # A few sub-ranges are unallocated; redraw (deterministically) until libphonenumber agrees.
+    while not phonenumbers.is_valid_number(phonenumbers.parse(number := draw())):
+        pass
+    return number
+
+
+FOREIGN_NUMBERS = ("+32470{:06d}", "+41791{:06d}", "+447400{:06d}", "+4915112{:06d}")
+
+
+def foreign_mobile(rng: random.Random) -> str:
+    """A valid Belgian, Swiss, British or German mobile number."""
+    return rng.choice(FOREIGN_NUMBERS).format(rng.randint(0, 999_999))
+
+
+def free_text(e164: str, rng: random.Random) -> str:
+    """Write a number the way sales reps type it into a CRM (free text, mixed styles)."""
+    if not e164.startswith("+33"):
+        return rng.choice((e164, pretty(e164), "00" + e164[1:]))
+    national = "0" + e164[3:]
+    pairs = " ".join(national[i : i + 2] for i in range(0, 10, 2))
+    styles = (
+        pairs,
+        pretty(e164),
+        "0033" + e164[3:],
+        e164,
+        "(0)" + ".".join(national[i : i + 2] for i in range(1, 10, 2)).lstrip("."),
+        national,
+        pairs.replace(" ", "."),
+        "+33 (0)" + e164[3] + " " + " ".join(e164[i : i + 2] for i in range(4, 12, 2)),
+    )
+    return rng.choices(styles, weights=(30, 20, 6, 14, 4, 14, 8, 4))[0]
+
+
+INVALID_PHONES = ("06 12 34", "n/a", "0000000000", "+33 1 23", "voir email", "06123456789")
+
+
+def invalid_phone(rng: random.Random) -> str:
+    """Something a human typed into the phone field that is not a number."""
+    return rng.choice(INVALID_PHONES)

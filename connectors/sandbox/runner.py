@@ -1,0 +1,142 @@
+"""Start and stop the sandbox from Python (tests, benchmarks) or block on it (the CLI)."""
+
+from __future__ import annotations
+
+import dataclasses
+import signal
+import threading
+from types import TracebackType
+from typing import Any
+
+from connectors.sandbox.business import Business
+from connectors.sandbox.config import (
+    AIRCALL_API_ID,
+    AIRCALL_API_TOKEN,
+    HUBSPOT_TOKEN,
+    SandboxConfig,
+)
+from connectors.sandbox.faults import Fault
+from connectors.sandbox.mutations import mutate
+from connectors.sandbox.server import SandboxHTTPServer, serve_in_thread
+
+
+class RunningSandbox:
+    """A sandbox serving on `base_url` until `stop()` (also a context manager)."""
+
+    def __init__(self, business: Business, server: SandboxHTTPServer, thread: threading.Thread):
+        self.business = business
+        self.config = business.config
+        self._server = server
+        self._thread = thread
+        host, port = server.server_address[:2]
+        self.port = int(port)
+        self.base_url = f"http://{host}:{self.port}"
+
+    def __enter__(self) -> RunningSandbox:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def env(self) -> dict[str, str]:
+        """The environment variables that point the real connectors at this sandbox."""
+        return sandbox_env(self.base_url)
+
+    def totals(self) -> dict[str, int]:
+        return self.business.totals()
+
+    def mutate(self, **counts: int) -> dict[str, Any]:
+        """See `connectors.sandbox.mutations.mutate` for the keys."""
+        return mutate(self.business, **counts)
+
+    def add_fault(self, prefix: str, kind: str, **options: Any) -> None:
+        """Arm a fault, e.g. `add_fault("/v1/calls", "status", status=429, headers={"Retry-After": "1"})`."""
+        self._server.app.faults.add(Fault.from_json({"prefix": prefix, "kind": kind, **options}))
+
+    def clear_faults(self) -> None:
+        self._server.app.faults.clear()
+
+    def stats(self) -> dict[str, int]:
+        """Requests served per path since start (or the last `clear_stats`)."""
+        return self._server.app.stats.snapshot()
+
+    def clear_stats(self) -> None:
+        self._server.app.stats.clear()
+
+
+def sandbox_env(base_url: str) -> dict[str, str]:
+    return {
+        "HUBSPOT_BASE_URL": base_url,
+        "HUBSPOT_ACCESS_TOKEN": HUBSPOT_TOKEN,
+        "AIRCALL_BASE_URL": base_url,
+        "AIRCALL_API_ID": AIRCALL_API_ID,
+        "AIRCALL_API_TOKEN": AIRCALL_API_TOKEN,
+    }
+
+
+def start_sandbox(
+    config: SandboxConfig | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    business: Business | None = None,
+) -> RunningSandbox:
+    """Build the business (or reuse `business`) and serve it in a background thread.
+
+    Args:
+        config: the business and API settings; defaults to `SandboxConfig()`.
+        host: interface to bind.
+        port: 0 picks a free port (read it back from `.port` / `.base_url`).
+        business: an already built business, to share one between servers in tests.
+
+    Returns:
+        The running sandbox; call `stop()` or use it in a `with` block.
+    """
+    if business is None:
+        business = Business(config or SandboxConfig())
+    elif config is not None and config != business.config:
+        business.config = dataclasses.replace(business.config, **_api_only(config))
+    server, thread = serve_in_thread(business, host, port)
+    return RunningSandbox(business, server, thread)
+
+
+def _api_only(config: SandboxConfig) -> dict[str, Any]:
+    # Limits and caps may differ between servers sharing a business; the data may not.
+    data_fields = {"seed", "scale", "as_of", "call_day_cache"}
+    return {
+        f.name: getattr(config, f.name)
+        for f in dataclasses.fields(config)
+        if f.name not in data_fields
+    }
+
+
+def serve_forever(config: SandboxConfig, host: str = "127.0.0.1", port: int = 8765) -> None:
+    """Serve until Ctrl-C, printing the URL and the environment to export (the CLI command)."""
+    print(
+        f"Building the synthetic business (scale {config.scale}, as of {config.as_of})...",
+        flush=True,
+    )
+    sandbox = start_sandbox(config, host, port)
+    print(f"Sandbox serving HubSpot + Aircall on {sandbox.base_url}", flush=True)
+    print("Point the pipeline at it with:", flush=True)
+    for name, value in sandbox.env().items():
+        print(f"  export {name}={value}", flush=True)
+    print(f"Totals: {sandbox.totals()}", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()
+        print("Sandbox stopped.", flush=True)
