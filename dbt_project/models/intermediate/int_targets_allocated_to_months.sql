@@ -47,8 +47,8 @@ goal_months as (
         goals_with_agent.agent_id,
         cast(unnest(generate_series(goals_with_agent.first_month, goals_with_agent.last_month, interval 1 month)) as date)
             as month,
-        goals_with_agent.target_amount
-        / (date_diff('month', goals_with_agent.first_month, goals_with_agent.last_month) + 1)
+        cast(goals_with_agent.target_amount as decimal(38, 10))
+        / cast(date_diff('month', goals_with_agent.first_month, goals_with_agent.last_month) + 1 as decimal(38, 10))
             as target_amount
     from goals_with_agent
     where goals_with_agent.agent_id is not null
@@ -60,7 +60,7 @@ seed_months as (
     select
         'seed:' || lower(trim(sales_targets.agent_email)) || ':' || cast(sales_targets.month as varchar)
             as target_source_id,
-        {{ agent_id('sales_targets.agent_email', "'unknown_email'") }} as agent_id,
+        {{ agent_id('sales_targets.agent_email', 'sales_targets.agent_email') }} as agent_id,
         cast(date_trunc('month', sales_targets.month) as date) as month,
         sales_targets.target_amount
     from sales_targets
@@ -78,7 +78,8 @@ rounded as (
         unioned.target_source_id,
         unioned.agent_id,
         unioned.month,
-        cast(round(unioned.target_amount, 2) as decimal(18, 2)) as target_amount
+        -- Kept unrounded: kpi_targets_monthly rounds once per agent-month.
+        cast(unioned.target_amount as decimal(38, 10)) as target_amount
     from unioned
 )
 

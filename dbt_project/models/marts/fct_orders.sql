@@ -27,6 +27,8 @@ orders as (
     from fct_opportunities
     where fct_opportunities.is_won
         and fct_opportunities.primary_contact_id is not null
+        -- The order date is the close date: a won deal without one has no order day.
+        and fct_opportunities.closed_at is not null
 )
 
 select * from orders

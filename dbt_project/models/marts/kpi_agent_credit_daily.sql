@@ -43,7 +43,7 @@ created_events as (
         0 as opportunities_won,
         cast(0 as decimal(18, 2)) as revenue_won,
         cast(0 as decimal(38, 12)) as credited_opportunities_won,
-        cast(0 as decimal(38, 14)) as credited_revenue_won
+        cast(0 as decimal(38, 12)) as credited_revenue_won
     from credits
 ),
 
@@ -60,9 +60,10 @@ won_events as (
         1 as opportunities_won,
         credits.revenue as revenue_won,
         cast(credits.credit_share as decimal(38, 12)) as credited_opportunities_won,
-        cast(cast(credits.revenue as decimal(38, 2)) * credits.credit_share as decimal(38, 14)) as credited_revenue_won
+        cast(cast(credits.revenue as decimal(38, 2)) * credits.credit_share as decimal(38, 12)) as credited_revenue_won
     from credits
     where credits.is_won
+        and credits.closed_date is not null
 ),
 
 unioned as (
@@ -101,8 +102,9 @@ final as (
         cast(aggregated.opportunities_created as bigint) as opportunities_created,
         cast(aggregated.opportunities_won as bigint) as opportunities_won,
         cast(aggregated.revenue_won as decimal(18, 2)) as revenue_won,
-        cast(aggregated.credited_opportunities_won as decimal(18, 6)) as credited_opportunities_won,
-        cast(aggregated.credited_revenue_won as decimal(18, 6)) as credited_revenue_won
+        -- 1/N shares keep 12 decimals so per-role sums stay exact to the cent.
+        cast(aggregated.credited_opportunities_won as decimal(38, 12)) as credited_opportunities_won,
+        cast(aggregated.credited_revenue_won as decimal(38, 12)) as credited_revenue_won
     from aggregated
     left join dim_agents
         on aggregated.agent_id = dim_agents.agent_id

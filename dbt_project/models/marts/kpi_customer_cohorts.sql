@@ -17,23 +17,23 @@ month_spine as (
     )) as date) as month
 ),
 
-triangle as (
-    -- Every cohort month from the first order month, every later month up to now.
-    select
-        cohort_months.month as cohort_month,
-        activity_months.month as activity_month,
-        date_diff('month', cohort_months.month, activity_months.month) as months_since_first_order
-    from month_spine as cohort_months
-    inner join month_spine as activity_months
-        on activity_months.month >= cohort_months.month
-),
-
 cohort_sizes as (
     select
         dim_customers.first_order_month as cohort_month,
         count(*) as cohort_customers
     from dim_customers
     group by all
+),
+
+triangle as (
+    -- Every cohort month that has customers, every month from it up to now.
+    select
+        cohort_sizes.cohort_month,
+        activity_months.month as activity_month,
+        date_diff('month', cohort_sizes.cohort_month, activity_months.month) as months_since_first_order
+    from cohort_sizes
+    inner join month_spine as activity_months
+        on activity_months.month >= cohort_sizes.cohort_month
 ),
 
 cohort_activity as (
@@ -52,11 +52,11 @@ final as (
     select
         triangle.cohort_month,
         cast(triangle.months_since_first_order as bigint) as months_since_first_order,
-        cast(coalesce(cohort_sizes.cohort_customers, 0) as bigint) as cohort_customers,
+        cast(cohort_sizes.cohort_customers as bigint) as cohort_customers,
         cast(coalesce(cohort_activity.active_customers, 0) as bigint) as active_customers,
         cast(coalesce(cohort_activity.revenue, 0) as decimal(18, 2)) as revenue
     from triangle
-    left join cohort_sizes
+    inner join cohort_sizes
         on triangle.cohort_month = cohort_sizes.cohort_month
     left join cohort_activity
         on triangle.cohort_month = cohort_activity.cohort_month

@@ -29,7 +29,8 @@ created_events as (
 ),
 
 closed_events as (
-    -- Won, lost and revenue count deals by their close date.
+    -- Won, lost and revenue count deals by their close date (a closed deal
+    -- without a CRM close date has no close day to count on).
     select
         fct_opportunities.closed_date as date,
         fct_opportunities.pipeline,
@@ -45,6 +46,7 @@ closed_events as (
         cast(0 as decimal(18, 2)) as cohort_revenue_won
     from fct_opportunities
     where fct_opportunities.is_closed
+        and fct_opportunities.closed_at is not null
 ),
 
 unioned as (

@@ -31,6 +31,7 @@ won as (
         count(*) as opportunities_won
     from fct_opportunities
     where fct_opportunities.is_won
+        and fct_opportunities.closed_at is not null
     group by all
 ),
 
@@ -54,7 +55,8 @@ final as (
         joined.agent_id,
         dim_agents.agent_name,
         dim_agents.team,
-        cast(joined.target_amount as decimal(18, 2)) as target_amount,
+        -- Split targets are summed unrounded, then rounded once per agent-month.
+        cast(round(joined.target_amount, 2) as decimal(18, 2)) as target_amount,
         cast(joined.targets_set as bigint) as targets_set,
         cast(case when joined.targets_set = 1 and joined.revenue_won >= joined.target_amount then 1 else 0 end as bigint)
             as targets_met,
