@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import base64
 import re
-import time
 
 from connectors.sandbox import aircall_api, hubspot_api
 from connectors.sandbox.business import Business
-from connectors.sandbox.config import AIRCALL_API_ID, AIRCALL_API_TOKEN, HUBSPOT_TOKEN
+from connectors.sandbox.config import AIRCALL_API_ID, AIRCALL_API_TOKEN, HUBSPOT_TOKEN, SandboxConfig
 from connectors.sandbox.control_api import RequestStats, handle_control
 from connectors.sandbox.faults import FaultBook
 from connectors.sandbox.hubspot_search import SearchIndex, search
@@ -32,8 +31,9 @@ HUBSPOT_AUTH_MESSAGE = (
 class SandboxApp:
     """The whole simulated API surface behind one port."""
 
-    def __init__(self, business: Business):
-        config = business.config
+    def __init__(self, business: Business, config: SandboxConfig | None = None):
+        config = config or business.config
+        self.config = config  # caps and limits; may differ between servers sharing a business
         self.business = business
         self.faults = FaultBook()
         self.stats = RequestStats()
@@ -110,7 +110,7 @@ class SandboxApp:
                 return hubspot_error(
                     400, "VALIDATION_ERROR", f"Unable to infer object type from: {m[1]}"
                 )
-            return search(store, self.search_index, request, m[1], business.config.search_cap)
+            return search(store, self.search_index, request, m[1], self.config.search_cap)
         if method == "GET" and path == "/crm/v3/owners":
             return hubspot_api.list_owners(business, request)
         if method == "GET" and (m := re.fullmatch(r"/crm/v3/pipelines/(\w+)", path)):
@@ -149,7 +149,7 @@ class SandboxApp:
         path, business, cap = (
             request.path.rstrip("/"),
             self.business,
-            self.business.config.aircall_list_cap,
+            self.config.aircall_list_cap,
         )
         if request.method != "GET":
             return aircall_error(
@@ -162,7 +162,3 @@ class SandboxApp:
         if m := re.fullmatch(r"/v1/(users|numbers|teams)", path):
             return aircall_api.list_static(business, request, m[1], cap)
         return aircall_error(404, "Not found", "Check the path of the resource")
-
-
-def now() -> float:
-    return time.time()

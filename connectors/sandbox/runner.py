@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import signal
 import threading
 from types import TracebackType
@@ -25,7 +24,7 @@ class RunningSandbox:
 
     def __init__(self, business: Business, server: SandboxHTTPServer, thread: threading.Thread):
         self.business = business
-        self.config = business.config
+        self.config = server.app.config
         self._server = server
         self._thread = thread
         host, port = server.server_address[:2]
@@ -96,27 +95,16 @@ def start_sandbox(
         config: the business and API settings; defaults to `SandboxConfig()`.
         host: interface to bind.
         port: 0 picks a free port (read it back from `.port` / `.base_url`).
-        business: an already built business, to share one between servers in tests.
+        business: an already built business to share between servers (tests); its data
+            wins over `config`, whose caps and limits still apply to this server.
 
     Returns:
         The running sandbox; call `stop()` or use it in a `with` block.
     """
     if business is None:
         business = Business(config or SandboxConfig())
-    elif config is not None and config != business.config:
-        business.config = dataclasses.replace(business.config, **_api_only(config))
-    server, thread = serve_in_thread(business, host, port)
+    server, thread = serve_in_thread(business, config or business.config, host, port)
     return RunningSandbox(business, server, thread)
-
-
-def _api_only(config: SandboxConfig) -> dict[str, Any]:
-    # Limits and caps may differ between servers sharing a business; the data may not.
-    data_fields = {"seed", "scale", "as_of", "call_day_cache"}
-    return {
-        f.name: getattr(config, f.name)
-        for f in dataclasses.fields(config)
-        if f.name not in data_fields
-    }
 
 
 def serve_forever(config: SandboxConfig, host: str = "127.0.0.1", port: int = 8765) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from connectors.sandbox.business import Business
+from connectors.sandbox.config import SandboxConfig
 from connectors.sandbox.faults import Fault
 from connectors.sandbox.router import SandboxApp
 from connectors.sandbox.wire import Request, Response
@@ -114,9 +115,10 @@ class SandboxHTTPServer(ThreadingHTTPServer):
 
 
 def serve_in_thread(
-    business: Business, host: str, port: int
+    business: Business, config: SandboxConfig, host: str, port: int
 ) -> tuple[SandboxHTTPServer, threading.Thread]:
-    server = SandboxHTTPServer((host, port), SandboxApp(business))
+    """Serve `business` with the caps and limits of `config` from a daemon thread."""
+    server = SandboxHTTPServer((host, port), SandboxApp(business, config))
     thread = threading.Thread(target=server.serve_forever, name="sandbox-http", daemon=True)
     thread.start()
     return server, thread
