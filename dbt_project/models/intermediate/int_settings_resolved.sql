@@ -1,0 +1,14 @@
+{# grain: one row (the settings of this run) #}
+{#- Python models cannot render dbt vars (a var defaulting to env_var() reaches
+    them unrendered), so they read the resolved settings from this row. -#}
+with
+
+resolved as (
+    select
+        '{{ var("REPORTING_TIMEZONE") }}' as reporting_timezone,
+        upper('{{ var("REPORTING_CURRENCY") }}') as reporting_currency,
+        upper('{{ var("DEFAULT_PHONE_REGION") }}') as default_phone_region,
+        cast({{ var("FIRST_TOUCH_GRACE_HOURS") }} as integer) as first_touch_grace_hours
+)
+
+select * from resolved
