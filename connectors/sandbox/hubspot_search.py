@@ -142,9 +142,10 @@ class SearchIndex:
         if not lagging and cache_key in self._cache:
             return self._cache[cache_key]
         found = _matching(store, groups, sorts)
-        if len(self._cache) > 64:
-            self._cache.clear()
-        self._cache[cache_key] = found
+        if not lagging:
+            if len(self._cache) > 64:
+                self._cache.clear()
+            self._cache[cache_key] = found
         return found
 
 
