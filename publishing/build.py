@@ -1,8 +1,9 @@
 """Write the export tables from a DuckDB connection into CSV files, split by size."""
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import tzinfo
 from pathlib import Path
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
@@ -10,7 +11,14 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from publishing.contract import EXPORT_COLUMNS, GRAIN_COLUMNS, MART_SCHEMA
-from publishing.formatting import CsvLineWriter
+from publishing.formatting import (
+    LINE_TERMINATOR,
+    csv_line,
+    format_value,
+    is_formatted_in_sql,
+    quote_field,
+    select_expression,
+)
 
 FETCH_ROWS = 10_000
 DEFAULT_SPLIT_BYTES = 100 * 1024 * 1024  # Looker Studio's file-upload limit per data set
@@ -59,15 +67,30 @@ class ExportBuild:
         return digest.hexdigest()
 
 
-def export_query(table: str) -> str:
-    """Return the SELECT that produces `table`'s rows in contract column order and grain order."""
+def export_query(table: str, column_types: Sequence[str]) -> str:
+    """Return the SELECT producing `table`'s fields in contract column order and grain order.
+
+    Args:
+        table: a key of EXPORT_COLUMNS.
+        column_types: DuckDB types of the contract columns, in contract order.
+
+    Returns:
+        SQL whose result columns are the formatted fields (see select_expression).
+    """
     columns = EXPORT_COLUMNS[table]
     grain = GRAIN_COLUMNS[table]
     # Grain first, then every other column: a total order, so byte-identical re-runs.
     order = grain + [column for column in columns if column not in grain]
-    select_list = ", ".join(_quote(column) for column in columns)
+    fields = [select_expression(c, t) for c, t in zip(columns, column_types, strict=True)]
+    if all(is_formatted_in_sql(data_type) for data_type in column_types):
+        # One string per row is much cheaper to fetch into Python than one per field.
+        select_list = " || ',' || ".join(f"coalesce({field}, '')" for field in fields)
+        select_list += " AS line"
+    else:
+        # Aliases differ from column names so ORDER BY sorts on raw values, not their text.
+        select_list = ", ".join(f"{field} AS field_{i}" for i, field in enumerate(fields))
     order_list = ", ".join(f"{_quote(column)} NULLS FIRST" for column in order)
-    return f"SELECT {select_list} FROM {MART_SCHEMA}.{_quote(table)} ORDER BY {order_list}"
+    return f"SELECT {select_list} FROM {_relation(table)} ORDER BY {order_list}"
 
 
 def build_table(
@@ -90,15 +113,13 @@ def build_table(
     Returns:
         The table's files with row counts and sha256 checksums.
     """
-    result = connection.execute(export_query(table))
-    column_types = tuple(str(column[1]) for column in result.description)
-    writer = CsvLineWriter(ZoneInfo(zone))
-    header = writer.header(EXPORT_COLUMNS[table])
-    lines = (writer.row(row) for row in _fetch(result))
+    column_types = _column_types(connection, table)
+    result = connection.execute(export_query(table, column_types))
+    header = csv_line([quote_field(column) for column in EXPORT_COLUMNS[table]])
+    lines = _lines(result, column_types, ZoneInfo(zone))
     parts = _write_parts(lines, header, root / table, split_bytes)
     if len(parts) == 1:
-        single = root / f"{table}.csv"
-        (root / table / parts[0].path).rename(single)
+        (root / table / parts[0].path).rename(root / f"{table}.csv")
         (root / table).rmdir()
         files = (ExportFile(f"{table}.csv", parts[0].rows, parts[0].bytes, parts[0].sha256),)
     else:
@@ -114,9 +135,26 @@ def build_table(
     )
 
 
-def _fetch(result: duckdb.DuckDBPyConnection) -> Iterator[tuple[object, ...]]:
+def _column_types(connection: duckdb.DuckDBPyConnection, table: str) -> tuple[str, ...]:
+    select_list = ", ".join(_quote(column) for column in EXPORT_COLUMNS[table])
+    result = connection.execute(f"SELECT {select_list} FROM {_relation(table)} LIMIT 0")
+    return tuple(str(column[1]) for column in result.description)
+
+
+def _lines(
+    result: duckdb.DuckDBPyConnection, column_types: Sequence[str], zone: tzinfo
+) -> Iterator[bytes]:
+    """Encode result rows as CSV lines; only columns SQL could not format go through Python."""
+    in_python = [i for i, t in enumerate(column_types) if not is_formatted_in_sql(t)]
     while batch := result.fetchmany(FETCH_ROWS):
-        yield from batch
+        if not in_python:
+            yield from ((line + LINE_TERMINATOR).encode("utf-8") for (line,) in batch)
+            continue
+        for row in batch:
+            fields = list(row)
+            for index in in_python:
+                fields[index] = quote_field(format_value(fields[index], zone))
+            yield csv_line([field or "" for field in fields])
 
 
 def _write_parts(
@@ -161,6 +199,10 @@ class _Part:
     def close(self) -> ExportFile:
         self.handle.close()
         return ExportFile(self.name, self.rows, self.bytes, self.digest.hexdigest())
+
+
+def _relation(table: str) -> str:
+    return f"{MART_SCHEMA}.{_quote(table)}"
 
 
 def _quote(identifier: str) -> str:

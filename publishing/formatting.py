@@ -1,7 +1,5 @@
 """Render DuckDB values as Looker Studio CSV text (kpis.md format rules), deterministically."""
 
-import csv
-import io
 import math
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, tzinfo
@@ -10,6 +8,11 @@ from decimal import Decimal
 # "\n" rather than csv's default "\r\n": same bytes as DuckDB's own COPY, accepted by Looker
 # Studio, PostgreSQL COPY and spreadsheet tools alike.
 LINE_TERMINATOR = "\n"
+QUOTE_TRIGGERS = (",", '"', "\r", "\n")
+SQL_FORMATTED_PREFIXES = (
+    "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+    "UINTEGER", "UBIGINT", "UHUGEINT", "DECIMAL",
+)  # fmt: skip
 
 
 class FormatError(ValueError):
@@ -66,29 +69,37 @@ def _format_float(value: float) -> str:
     return text
 
 
-class CsvLineWriter:
-    """Turns one row at a time into encoded CSV bytes (RFC 4180 quoting, UTF-8)."""
+def quote_field(text: str) -> str:
+    """Quote a field as RFC 4180 does: only when it holds a separator, quote or line break."""
+    if any(character in text for character in QUOTE_TRIGGERS):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
-    __slots__ = ("_buffer", "_writer", "_zone")
 
-    def __init__(self, zone: tzinfo) -> None:
-        self._buffer = io.StringIO()
-        self._writer = csv.writer(
-            self._buffer, lineterminator=LINE_TERMINATOR, quoting=csv.QUOTE_MINIMAL
+def csv_line(fields: Sequence[str]) -> bytes:
+    """Join already formatted (and quoted) fields into one encoded CSV line."""
+    return (",".join(fields) + LINE_TERMINATOR).encode("utf-8")
+
+
+def select_expression(column: str, data_type: str) -> str:
+    """Return SQL that formats `column` in DuckDB when its text is already the contract's.
+
+    DuckDB renders DATE as `YYYY-MM-DD`, integers plainly and DECIMAL at its fixed scale with `.`,
+    exactly as format_value would, and doing it in SQL is several times faster than in Python.
+    Text is quoted in SQL too. Other types (DOUBLE, timestamps, booleans) are left for
+    format_value, whose rules DuckDB's casts do not follow (`1e-07`, `+00` offsets).
+    """
+    quoted = '"' + column.replace('"', '""') + '"'
+    if data_type == "VARCHAR":
+        return (
+            f"CASE WHEN regexp_matches({quoted}, '[,\"\\r\\n]') "
+            f"THEN '\"' || replace({quoted}, '\"', '\"\"') || '\"' ELSE {quoted} END"
         )
-        self._zone = zone
+    if data_type == "DATE" or data_type.startswith(SQL_FORMATTED_PREFIXES):
+        return f"CAST({quoted} AS VARCHAR)"
+    return quoted
 
-    def header(self, columns: Sequence[str]) -> bytes:
-        """Return the encoded header line."""
-        return self._encode(list(columns))
 
-    def row(self, values: Sequence[object]) -> bytes:
-        """Return one encoded data line; NULLs become empty fields."""
-        return self._encode([format_value(value, self._zone) for value in values])
-
-    def _encode(self, fields: list[str]) -> bytes:
-        self._writer.writerow(fields)
-        text = self._buffer.getvalue()
-        self._buffer.seek(0)
-        self._buffer.truncate()
-        return text.encode("utf-8")
+def is_formatted_in_sql(data_type: str) -> bool:
+    """True when select_expression already returns the final field text for this type."""
+    return data_type in ("VARCHAR", "DATE") or data_type.startswith(SQL_FORMATTED_PREFIXES)

@@ -1,0 +1,140 @@
+"""Google Cloud Storage target for Looker Studio's GCS connector ("use all files in path").
+
+Object layout under `gs://<bucket>/<prefix>/` (point one Looker Studio data source at each table
+folder, `<bucket>/<prefix>/<table>`):
+
+    <table>/part-0001.csv [, part-0002.csv ...]   every file of a folder shares one header
+    manifest.json                                 written last: version, rows, sha256 per part
+    _staging/<version>/...                        uploads in flight; not inside any table folder
+
+GCS cannot swap a folder atomically. Every file is first uploaded under `_staging/`; only when all
+uploads succeeded are the table objects overwritten in place by server-side rewrites (each object
+switches atomically), then parts that no longer exist are deleted. The remaining window is the
+few seconds of those rewrites: a refresh inside it can read some tables (or, for a table split
+into several parts, some parts) new and others old. A failure before the rewrites leaves the
+previous publication untouched; one during them is healed by the next successful run.
+"""
+
+import json
+from dataclasses import dataclass
+
+from google.cloud import storage
+
+from publishing.build import ExportFile, TableExport
+from publishing.manifest import MANIFEST_NAME, row_counts
+from publishing.targets.base import Publication, StepHook
+
+STAGING = "_staging"
+
+
+@dataclass(frozen=True, slots=True)
+class GcsConfig:
+    """Where to publish (LOOKER_GCS_BUCKET, LOOKER_GCS_PREFIX)."""
+
+    bucket: str
+    prefix: str = "looker"
+
+
+def object_name(prefix: str, table: TableExport, export_file: ExportFile) -> str:
+    """Map a built file to its object: always `<prefix>/<table>/part-NNNN.csv`.
+
+    A single-file table (`<table>.csv` on disk) becomes `<table>/part-0001.csv`, so each table
+    keeps one folder whether or not it is ever split.
+    """
+    part = export_file.path.rsplit("/", 1)[-1] if table.is_split else "part-0001.csv"
+    return f"{_join(prefix, table.name)}/{part}"
+
+
+class GcsTarget:
+    """Publishes the exports as CSV objects, one folder per table."""
+
+    __slots__ = ("_client", "config")
+
+    def __init__(self, config: GcsConfig, client: storage.Client | None = None) -> None:
+        self.config = config
+        self._client = client
+
+    def describe(self) -> str:
+        """Name the bucket and prefix."""
+        return f"GCS gs://{self.config.bucket}/{self.config.prefix}"
+
+    def previous_row_counts(self) -> dict[str, int]:
+        """Read the row counts of the published manifest, if there is one."""
+        blob = self._bucket().blob(_join(self.config.prefix, MANIFEST_NAME))
+        if not blob.exists():
+            return {}
+        return row_counts(json.loads(blob.download_as_bytes()))
+
+    def stage(self, publication: Publication, hook: StepHook) -> "StagedObjects":
+        """Upload every file and the manifest under `_staging/<version>/`."""
+        bucket = self._bucket()
+        staging_root = _join(self.config.prefix, STAGING)
+        for leftover in bucket.list_blobs(prefix=f"{staging_root}/"):
+            leftover.delete()  # from a crashed run; never read by anyone
+        staging = _join(staging_root, publication.version)
+        moves: list[tuple[str, str]] = []  # (staged name, published name)
+        for table in publication.build.tables:
+            for export_file in table.files:
+                final = object_name(self.config.prefix, table, export_file)
+                staged = _join(staging, final.removeprefix(f"{self.config.prefix}/"))
+                blob = bucket.blob(staged)
+                blob.metadata = {"publication_version": publication.version}
+                blob.upload_from_filename(
+                    str(publication.build.root / export_file.path),
+                    content_type="text/csv; charset=utf-8",
+                )
+                moves.append((staged, final))
+        manifest = bucket.blob(_join(staging, MANIFEST_NAME))
+        manifest.upload_from_string(publication.manifest, content_type="application/json")
+        moves.append((manifest.name, _join(self.config.prefix, MANIFEST_NAME)))
+        hook("gcs:staged")
+        tables = [table.name for table in publication.build.tables]
+        return StagedObjects(self.config, bucket, staging, moves, tables, hook)
+
+    def _bucket(self) -> storage.Bucket:
+        if self._client is None:
+            self._client = storage.Client()  # application default credentials
+        return self._client.bucket(self.config.bucket)
+
+
+@dataclass(slots=True)
+class StagedObjects:
+    """Uploaded objects waiting to be copied over the published ones."""
+
+    config: GcsConfig
+    bucket: storage.Bucket
+    staging: str
+    moves: list[tuple[str, str]]
+    tables: list[str]
+    hook: StepHook
+
+    def commit(self) -> str:
+        """Rewrite staged objects over the published names, drop stale parts, then staging."""
+        for staged, final in self.moves:
+            _rewrite(self.bucket, staged, final)
+            self.hook(f"gcs:copied:{final}")
+        published = {final for _, final in self.moves}
+        for table in self.tables:
+            for blob in self.bucket.list_blobs(prefix=f"{_join(self.config.prefix, table)}/"):
+                if blob.name not in published:
+                    blob.delete()  # a part of an older, longer publication
+        self.abort()
+        return f"gs://{self.config.bucket}/{self.config.prefix}"
+
+    def abort(self) -> None:
+        """Delete the staged objects; published objects are untouched."""
+        for blob in self.bucket.list_blobs(prefix=f"{self.staging}/"):
+            blob.delete()
+
+
+def _rewrite(bucket: storage.Bucket, source_name: str, destination_name: str) -> None:
+    """Server-side copy; rewrite() may need several calls for large objects."""
+    source = bucket.blob(source_name)
+    destination = bucket.blob(destination_name)
+    token, _, _ = destination.rewrite(source)
+    while token is not None:
+        token, _, _ = destination.rewrite(source, token=token)
+
+
+def _join(*parts: str) -> str:
+    return "/".join(part.strip("/") for part in parts if part.strip("/"))

@@ -1,0 +1,247 @@
+"""PostgreSQL target for Looker Studio's PostgreSQL connector: a schema swapped in one transaction.
+
+Tables are COPY-loaded into a staging schema (no grants: readers cannot see it), then one short
+transaction drops each published table and moves its staged replacement in, so a query sees
+every old table or every new one. The reader role gets USAGE + SELECT on the published schema
+only, plus default privileges so tables created there later stay readable.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import psycopg
+from psycopg import sql
+
+from publishing.build import TableExport
+from publishing.targets.base import Publication, StepHook
+
+COPY_CHUNK = 1 << 20
+MANIFEST_TABLE = "publication_manifest"
+# Serialises publishers of the same database; an arbitrary constant shared by all of them.
+ADVISORY_LOCK_KEY = 7_431_201_905
+
+
+@dataclass(frozen=True, slots=True)
+class PostgresConfig:
+    """Where and how to publish (LOOKER_PG_DSN; the DSN is never logged).
+
+    Attributes:
+        dsn: a libpq connection string for a role that owns the schemas (and may create roles).
+        schema: the schema Looker Studio reads.
+        staging_schema: where tables are loaded first; never granted to the reader.
+        reader_role: the read-only role Looker Studio connects as.
+        create_reader_role: create the role (NOLOGIN) when missing; give it LOGIN and a password
+            out of band. When False a missing role is an error.
+        lock_timeout: how long the swap waits for readers' locks before failing (nothing changes).
+    """
+
+    dsn: str
+    schema: str = "looker"
+    staging_schema: str = "looker_staging"
+    reader_role: str = "looker_reader"
+    create_reader_role: bool = True
+    lock_timeout: str = "30s"
+
+
+def postgres_type(duckdb_type: str) -> str:
+    """Map a DuckDB column type to the PostgreSQL type of the published column."""
+    if duckdb_type.startswith("DECIMAL"):
+        return duckdb_type.replace("DECIMAL", "numeric")
+    simple = {
+        "DATE": "date",
+        "VARCHAR": "text",
+        "BOOLEAN": "boolean",
+        "DOUBLE": "double precision",
+        "FLOAT": "real",
+        "TINYINT": "smallint",
+        "SMALLINT": "smallint",
+        "INTEGER": "integer",
+        "BIGINT": "bigint",
+        "TIMESTAMP": "timestamp",  # exports carry local wall-clock time, so no zone
+        "TIMESTAMP WITH TIME ZONE": "timestamp",
+    }
+    # HUGEINT and unsigned integers (e.g. from SUM) overflow bigint: numeric holds them exactly.
+    return simple.get(duckdb_type, "numeric")
+
+
+class PostgresTarget:
+    """Publishes the exports as tables of one PostgreSQL schema."""
+
+    __slots__ = ("config",)
+
+    def __init__(self, config: PostgresConfig) -> None:
+        self.config = config
+
+    def describe(self) -> str:
+        """Name the schema, never the DSN (it may hold a password)."""
+        return f"PostgreSQL schema {self.config.schema}"
+
+    def previous_row_counts(self) -> dict[str, int]:
+        """Read the row counts of the published manifest table, if there is one."""
+        query = sql.SQL("SELECT table_name, row_count FROM {}.{}").format(
+            sql.Identifier(self.config.schema), sql.Identifier(MANIFEST_TABLE)
+        )
+        with psycopg.connect(self.config.dsn) as connection:
+            exists = connection.execute(
+                "SELECT to_regclass(%s) IS NOT NULL",
+                [f'"{self.config.schema}"."{MANIFEST_TABLE}"'],
+            ).fetchone()
+            if not exists or not exists[0]:
+                return {}
+            return {name: int(rows) for name, rows in connection.execute(query)}
+
+    def stage(self, publication: Publication, hook: StepHook) -> "StagedSchema":
+        """COPY every table into the staging schema and commit there (invisible to readers)."""
+        # autocommit: each `transaction()` block below is then exactly one BEGIN...COMMIT.
+        connection = psycopg.connect(self.config.dsn, autocommit=True)
+        try:
+            with connection.transaction():
+                _lock(connection)
+                _recreate_schema(connection, self.config.staging_schema)
+                for table in publication.build.tables:
+                    _create_and_copy(connection, self.config.staging_schema, table, publication)
+                _write_manifest(connection, self.config.staging_schema, publication)
+            hook("pg:staged")
+        except BaseException:
+            connection.close()
+            raise
+        return StagedSchema(self.config, connection, publication, hook)
+
+
+@dataclass(slots=True)
+class StagedSchema:
+    """Staged tables waiting for the swap; holds the connection that loaded them."""
+
+    config: PostgresConfig
+    connection: psycopg.Connection
+    publication: Publication
+    hook: StepHook
+
+    def commit(self) -> str:
+        """Swap every table and the manifest into the published schema in one transaction."""
+        names = [table.name for table in self.publication.build.tables] + [MANIFEST_TABLE]
+        try:
+            with self.connection.transaction():
+                _lock(self.connection)
+                self.connection.execute(
+                    sql.SQL("SET LOCAL lock_timeout = {}").format(
+                        sql.Literal(self.config.lock_timeout)
+                    )
+                )
+                _swap(self.connection, self.config, names, self.hook)
+                _grant_reader(self.connection, self.config)
+                self.hook("pg:before_commit")
+            return self.describe()
+        finally:
+            self.connection.close()
+
+    def abort(self) -> None:
+        """Drop the staging schema; the published one was never touched."""
+        try:
+            with self.connection.transaction():
+                _drop_schema(self.connection, self.config.staging_schema)
+        finally:
+            self.connection.close()
+
+    def describe(self) -> str:
+        """Name the published schema."""
+        return f"PostgreSQL schema {self.config.schema}"
+
+
+def _lock(connection: psycopg.Connection) -> None:
+    connection.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+
+
+def _recreate_schema(connection: psycopg.Connection, schema: str) -> None:
+    _drop_schema(connection, schema)
+    connection.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
+
+
+def _drop_schema(connection: psycopg.Connection, schema: str) -> None:
+    connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+def _create_and_copy(
+    connection: psycopg.Connection, schema: str, table: TableExport, publication: Publication
+) -> None:
+    """Create one staged table and bulk-load its CSV files with COPY (no row inserts)."""
+    target = sql.Identifier(schema, table.name)
+    columns = sql.SQL(", ").join(
+        sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(postgres_type(data_type)))
+        for name, data_type in zip(table.columns, table.column_types, strict=True)
+    )
+    connection.execute(sql.SQL("CREATE TABLE {} ({})").format(target, columns))
+    copy = sql.SQL("COPY {} FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')").format(
+        target
+    )
+    with connection.cursor() as cursor:
+        for export_file in table.files:
+            with (
+                (publication.build.root / export_file.path).open("rb") as handle,
+                cursor.copy(copy) as copy_in,
+            ):
+                while chunk := handle.read(COPY_CHUNK):
+                    copy_in.write(chunk)
+
+
+def _write_manifest(connection: psycopg.Connection, schema: str, publication: Publication) -> None:
+    """A small table of what was published: version, rows and checksums per table."""
+    target = sql.Identifier(schema, MANIFEST_TABLE)
+    connection.execute(
+        sql.SQL(
+            "CREATE TABLE {} (table_name text PRIMARY KEY, row_count bigint, "
+            "sha256 text, version text, manifest jsonb)"
+        ).format(target)
+    )
+    manifest = publication.manifest.decode("utf-8")
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql.SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s::jsonb)").format(target),
+            [
+                (t.name, t.rows, _table_sha256(t), publication.version, manifest)
+                for t in publication.build.tables
+            ],
+        )
+
+
+def _table_sha256(table: TableExport) -> str:
+    return ",".join(export_file.sha256 for export_file in table.files)
+
+
+def _swap(
+    connection: psycopg.Connection, config: PostgresConfig, names: Sequence[str], hook: StepHook
+) -> None:
+    connection.execute(
+        sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(config.schema))
+    )
+    for name in names:
+        connection.execute(
+            sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(config.schema, name))
+        )
+        connection.execute(
+            sql.SQL("ALTER TABLE {} SET SCHEMA {}").format(
+                sql.Identifier(config.staging_schema, name), sql.Identifier(config.schema)
+            )
+        )
+        hook(f"pg:swapped:{name}")
+    _drop_schema(connection, config.staging_schema)
+
+
+def _grant_reader(connection: psycopg.Connection, config: PostgresConfig) -> None:
+    """Give the reader USAGE + SELECT on the published schema and nothing else."""
+    role, schema = sql.Identifier(config.reader_role), sql.Identifier(config.schema)
+    exists = connection.execute(
+        "SELECT 1 FROM pg_roles WHERE rolname = %s", [config.reader_role]
+    ).fetchone()
+    if not exists:
+        if not config.create_reader_role:
+            raise RuntimeError(f"reader role {config.reader_role} does not exist")
+        connection.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(role))
+    statements = (
+        "REVOKE ALL ON SCHEMA {schema} FROM PUBLIC",
+        "GRANT USAGE ON SCHEMA {schema} TO {role}",
+        "GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}",
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} GRANT SELECT ON TABLES TO {role}",
+    )
+    for statement in statements:
+        connection.execute(sql.SQL(statement).format(schema=schema, role=role))

@@ -1,0 +1,35 @@
+"""Fixtures: a small fake warehouse, a CSV export folder and helpers to snapshot publications."""
+
+import sys
+from pathlib import Path
+
+# `publishing` is not yet in pyproject's packages.find, so the editable install does not map it;
+# the repository root on sys.path makes it importable until it is (then this line can go).
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import pytest
+from publishing_servers import (  # noqa: F401  (fixtures)
+    gcs_client,
+    gcs_emulator,
+    postgres_database,
+    postgres_server,
+)
+from publishing_warehouse import make_small_warehouse
+
+from publishing import CsvFolderConfig, CsvFolderTarget
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    """A DuckDB file with the eight marts (awkward values, invariants holding) and raw tables."""
+    return make_small_warehouse(tmp_path / "warehouse.duckdb")
+
+
+@pytest.fixture
+def export_dir(tmp_path: Path) -> Path:
+    return tmp_path / "exports"
+
+
+@pytest.fixture
+def csv_target(export_dir: Path) -> CsvFolderTarget:
+    return CsvFolderTarget(CsvFolderConfig(export_dir))
