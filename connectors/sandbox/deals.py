@@ -53,16 +53,11 @@ def deal_rate(channel: str) -> float:
     return 0.38 if channel == "outbound_call" else 0.32
 
 
-def money(
-    rng: random.Random, renewal: bool, foreign_gb: bool
-) -> tuple[str | None, str | None, str | None]:
+def money(rng: random.Random, renewal: bool) -> tuple[str | None, str | None, str | None]:
     """(amount, deal_currency_code, amount_in_home_currency), all HubSpot strings."""
     value = round(rng.lognormvariate(6.8 if renewal else 8.0, 0.5) / 10) * 10
-    if foreign_gb:
-        currency: str | None = "GBP"
-    else:
-        roll = rng.random()
-        currency = "USD" if roll < 0.05 else None if roll < 0.09 else "EUR"
+    # A few export customers pay in USD/GBP; some deals were saved without a currency.
+    currency = rng.choices(("EUR", "USD", "GBP", None), weights=(88, 5, 3, 4))[0]
     amount = f"{value:g}" if rng.random() < 0.5 else f"{value + rng.choice((0.5, 0.25, 0.9)):g}"
     home = float(amount) * HOME_RATES.get(currency or "EUR", 1.0)
     # Some portals lack the converted amount on a few deals: dbt must convert with its seed.
@@ -91,7 +86,7 @@ def plan_deal(
         stage = rng.choice(RENEWAL_OPEN_STAGES if renewal else DEFAULT_OPEN_STAGES)
         modified = created + rng.randint(1000, max(1001, (end_ms - created) // 2))
         close = close if rng.random() < 0.8 else None
-    amount, currency, home = money(rng, renewal, False)
+    amount, currency, home = money(rng, renewal)
     if outcome == "open" and rng.random() < 0.05:
         amount, home = None, None
     name = f"Renouvellement contrat d'entretien" if renewal else rng.choice(PRODUCTS)

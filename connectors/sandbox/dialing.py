@@ -64,7 +64,7 @@ def inbound(
     answered = start + rng.randint(4, 45)
     talk = int(rng.lognormvariate(5.3, 0.8)) + 20
     return CallFact(start, "inbound", line_index, answerer, caller, answered, answered + talk,
-                    recorded=rng.random() < 0.25, tag=_tag(rng))  # fmt: skip
+                    recorded=rng.random() < 0.25, tag=_tag(rng), archived=rng.random() < 0.04)  # fmt: skip
 
 
 def outbound(
@@ -83,7 +83,7 @@ def outbound(
     answered = start + rng.randint(5, 25)
     talk = int(rng.lognormvariate(5.0, 0.9)) + 15
     return CallFact(start, "outbound", line_index, agent, callee, answered, answered + talk,
-                    recorded=rng.random() < 0.2, tag=_tag(rng))  # fmt: skip
+                    recorded=rng.random() < 0.2, tag=_tag(rng), archived=rng.random() < 0.02)  # fmt: skip
 
 
 def _tag(rng: random.Random) -> str | None:

@@ -7,7 +7,12 @@ import re
 
 from connectors.sandbox import aircall_api, hubspot_api
 from connectors.sandbox.business import Business
-from connectors.sandbox.config import AIRCALL_API_ID, AIRCALL_API_TOKEN, HUBSPOT_TOKEN, SandboxConfig
+from connectors.sandbox.config import (
+    AIRCALL_API_ID,
+    AIRCALL_API_TOKEN,
+    HUBSPOT_TOKEN,
+    SandboxConfig,
+)
 from connectors.sandbox.control_api import RequestStats, handle_control
 from connectors.sandbox.faults import FaultBook
 from connectors.sandbox.hubspot_search import SearchIndex, search

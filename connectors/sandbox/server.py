@@ -120,6 +120,8 @@ def serve_in_thread(
     """Serve `business` with the caps and limits of `config` from a daemon thread."""
     server = SandboxHTTPServer((host, port), SandboxApp(business, config))
     # A short poll keeps stop() fast: shutdown() waits for the next poll tick.
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="sandbox-http", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, args=(0.05,), name="sandbox-http", daemon=True
+    )
     thread.start()
     return server, thread

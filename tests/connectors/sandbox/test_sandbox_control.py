@@ -11,7 +11,9 @@ from conftest import AIRCALL_AUTH, AS_OF, HUBSPOT_HEADERS
 from connectors.sandbox import RunningSandbox, SandboxConfig, start_sandbox
 
 
-def _hubspot_ids(http: requests.Session, sandbox: RunningSandbox, path: str, **params: object) -> list[str]:
+def _hubspot_ids(
+    http: requests.Session, sandbox: RunningSandbox, path: str, **params: object
+) -> list[str]:
     ids, after = [], "0"
     while after is not None:
         body = http.get(sandbox.base_url + path, params={"limit": 100, "after": after, **params},
@@ -21,7 +23,9 @@ def _hubspot_ids(http: requests.Session, sandbox: RunningSandbox, path: str, **p
     return ids
 
 
-def _search_all(http: requests.Session, sandbox: RunningSandbox, obj: str, since_ms: int) -> list[dict]:
+def _search_all(
+    http: requests.Session, sandbox: RunningSandbox, obj: str, since_ms: int
+) -> list[dict]:
     prop = "hs_lastmodifieddate" if obj == "deals" else "lastmodifieddate"
     body = {"filterGroups": [{"filters": [{"propertyName": prop, "operator": "GTE", "value": str(since_ms)}]}],
             "limit": 200, "properties": ["dealstage", "amount", "lifecyclestage"]}  # fmt: skip
@@ -38,7 +42,9 @@ def _all_calls(http: requests.Session, sandbox: RunningSandbox, start: int, end:
     return calls
 
 
-def test_totals_equal_what_paging_through_everything_returns(fresh_sandbox: RunningSandbox, http: requests.Session) -> None:
+def test_totals_equal_what_paging_through_everything_returns(
+    fresh_sandbox: RunningSandbox, http: requests.Session
+) -> None:
     totals = requests.get(fresh_sandbox.base_url + "/_sandbox/totals").json()
     deals = _hubspot_ids(http, fresh_sandbox, "/crm/v3/objects/deals")
     deals += _hubspot_ids(http, fresh_sandbox, "/crm/v3/objects/deals", archived="true")
@@ -47,27 +53,41 @@ def test_totals_equal_what_paging_through_everything_returns(fresh_sandbox: Runn
     calendar = fresh_sandbox.business.calendar
     calls = []
     for month_start in range(calendar.start, calendar.end, 30 * 86400):  # windows under the cap
-        calls += _all_calls(http, fresh_sandbox, month_start, min(month_start + 30 * 86400, calendar.end) - 1)
+        calls += _all_calls(
+            http, fresh_sandbox, month_start, min(month_start + 30 * 86400, calendar.end) - 1
+        )
     assert len(set(deals)) == len(deals) == totals["hubspot/deals"]
     assert len(set(contacts)) == totals["hubspot/contacts"]
     assert len(goals) == totals["hubspot/goal_targets"]
     assert len({c["id"] for c in calls}) == len(calls) == totals["aircall/calls"]
 
 
-def test_mutate_changes_exactly_n_records_visible_to_search(fresh_sandbox: RunningSandbox, http: requests.Session) -> None:
+def test_mutate_changes_exactly_n_records_visible_to_search(
+    fresh_sandbox: RunningSandbox, http: requests.Session
+) -> None:
     # given
     before_ms = int(dt.datetime.now(dt.UTC).timestamp() * 1000) - 1
     # when
-    changed = requests.post(fresh_sandbox.base_url + "/_sandbox/mutate", json={"deals": 5, "contacts": 4, "calls": 3}).json()
+    changed = requests.post(
+        fresh_sandbox.base_url + "/_sandbox/mutate", json={"deals": 5, "contacts": 4, "calls": 3}
+    ).json()
     # then
     assert {k: len(v) for k, v in changed.items()} == {"deals": 5, "contacts": 4, "calls": 3}
-    assert sorted(d["id"] for d in _search_all(http, fresh_sandbox, "deals", before_ms)) == sorted(changed["deals"])
-    assert sorted(c["id"] for c in _search_all(http, fresh_sandbox, "contacts", before_ms)) == sorted(changed["contacts"])
-    call = http.get(f"{fresh_sandbox.base_url}/v1/calls/{changed['calls'][0]}", auth=AIRCALL_AUTH).json()["call"]
+    assert sorted(d["id"] for d in _search_all(http, fresh_sandbox, "deals", before_ms)) == sorted(
+        changed["deals"]
+    )
+    assert sorted(
+        c["id"] for c in _search_all(http, fresh_sandbox, "contacts", before_ms)
+    ) == sorted(changed["contacts"])
+    call = http.get(
+        f"{fresh_sandbox.base_url}/v1/calls/{changed['calls'][0]}", auth=AIRCALL_AUTH
+    ).json()["call"]
     assert call["tags"][-1]["name"] == "Relance"
 
 
-def test_new_records_and_archive_restore(fresh_sandbox: RunningSandbox, http: requests.Session) -> None:
+def test_new_records_and_archive_restore(
+    fresh_sandbox: RunningSandbox, http: requests.Session
+) -> None:
     totals = fresh_sandbox.totals()
     added = fresh_sandbox.mutate(new_deals=2, new_contacts=3, new_calls=4)
     after = fresh_sandbox.totals()
@@ -75,10 +95,14 @@ def test_new_records_and_archive_restore(fresh_sandbox: RunningSandbox, http: re
     assert after["hubspot/contacts"] == totals["hubspot/contacts"] + 3
     assert after["aircall/calls"] == totals["aircall/calls"] + 4
     now = int(dt.datetime.now(dt.UTC).timestamp())
-    assert {c["id"] for c in _all_calls(http, fresh_sandbox, now - 3600, now + 60)} == set(added["new_calls"])
+    assert {c["id"] for c in _all_calls(http, fresh_sandbox, now - 3600, now + 60)} == set(
+        added["new_calls"]
+    )
     # archiving hides a deal from lists and search; restoring brings it back
     archived = fresh_sandbox.mutate(archive_deals=1)["archive_deals"]
-    assert archived[0] in _hubspot_ids(http, fresh_sandbox, "/crm/v3/objects/deals", archived="true")
+    assert archived[0] in _hubspot_ids(
+        http, fresh_sandbox, "/crm/v3/objects/deals", archived="true"
+    )
     assert archived[0] not in _hubspot_ids(http, fresh_sandbox, "/crm/v3/objects/deals")
 
 
@@ -89,4 +113,6 @@ def test_search_lag_hides_fresh_changes_for_a_while(http: requests.Session) -> N
         changed = lagging.mutate(deals=2)["deals"]
         assert _search_all(http, lagging, "deals", since) == []
         time.sleep(0.5)
-        assert sorted(d["id"] for d in _search_all(http, lagging, "deals", since)) == sorted(changed)
+        assert sorted(d["id"] for d in _search_all(http, lagging, "deals", since)) == sorted(
+            changed
+        )

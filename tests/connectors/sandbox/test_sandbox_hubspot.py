@@ -11,25 +11,37 @@ from conftest import HUBSPOT_HEADERS
 from connectors.sandbox import Business, RunningSandbox, start_sandbox
 
 
-def _get(http: requests.Session, sandbox: RunningSandbox, path: str, **params: object) -> requests.Response:
+def _get(
+    http: requests.Session, sandbox: RunningSandbox, path: str, **params: object
+) -> requests.Response:
     return http.get(sandbox.base_url + path, params=params, headers=HUBSPOT_HEADERS)
 
 
-def _search(http: requests.Session, sandbox: RunningSandbox, obj: str, body: dict) -> requests.Response:
-    return http.post(f"{sandbox.base_url}/crm/v3/objects/{obj}/search", json=body, headers=HUBSPOT_HEADERS)
+def _search(
+    http: requests.Session, sandbox: RunningSandbox, obj: str, body: dict
+) -> requests.Response:
+    return http.post(
+        f"{sandbox.base_url}/crm/v3/objects/{obj}/search", json=body, headers=HUBSPOT_HEADERS
+    )
 
 
-def _all_pages(http: requests.Session, sandbox: RunningSandbox, path: str, **params: object) -> list[dict]:
+def _all_pages(
+    http: requests.Session, sandbox: RunningSandbox, path: str, **params: object
+) -> list[dict]:
     records, after = [], None
     while True:
-        body = _get(http, sandbox, path, limit=100, **({"after": after} if after else {}), **params).json()
+        body = _get(
+            http, sandbox, path, limit=100, **({"after": after} if after else {}), **params
+        ).json()
         records.extend(body["results"])
         after = body.get("paging", {}).get("next", {}).get("after")
         if after is None:
             return records
 
 
-def test_list_deals_pages_have_the_documented_envelope(sandbox: RunningSandbox, http: requests.Session) -> None:
+def test_list_deals_pages_have_the_documented_envelope(
+    sandbox: RunningSandbox, http: requests.Session
+) -> None:
     # given / when
     response = _get(http, sandbox, "/crm/v3/objects/deals", limit=3, associations="contacts",
                     properties="dealname,amount,deal_currency_code,hubspot_owner_id")  # fmt: skip
@@ -38,20 +50,28 @@ def test_list_deals_pages_have_the_documented_envelope(sandbox: RunningSandbox, 
     assert response.status_code == 200
     assert response.headers["X-HubSpot-RateLimit-Max"]
     assert len(body["results"]) == 3
-    assert body["paging"]["next"]["link"].startswith(sandbox.base_url + "/crm/v3/objects/deals?after=")
+    assert body["paging"]["next"]["link"].startswith(
+        sandbox.base_url + "/crm/v3/objects/deals?after="
+    )
     deal = body["results"][0]
     assert set(deal) >= {"id", "properties", "createdAt", "updatedAt", "archived"}
     assert set(deal["properties"]) == {"amount", "createdate", "deal_currency_code", "dealname",
                                        "hs_lastmodifieddate", "hs_object_id", "hubspot_owner_id"}  # fmt: skip
-    assert all(v is None or isinstance(v, str) for d in body["results"] for v in d["properties"].values())
+    assert all(
+        v is None or isinstance(v, str) for d in body["results"] for v in d["properties"].values()
+    )
 
 
-def test_list_limit_is_clamped_to_100_and_defaults_to_10(sandbox: RunningSandbox, http: requests.Session) -> None:
+def test_list_limit_is_clamped_to_100_and_defaults_to_10(
+    sandbox: RunningSandbox, http: requests.Session
+) -> None:
     assert len(_get(http, sandbox, "/crm/v3/objects/contacts").json()["results"]) == 10
     assert len(_get(http, sandbox, "/crm/v3/objects/contacts", limit=500).json()["results"]) == 100
 
 
-def test_archived_list_holds_only_archived_deals(sandbox: RunningSandbox, http: requests.Session) -> None:
+def test_archived_list_holds_only_archived_deals(
+    sandbox: RunningSandbox, http: requests.Session
+) -> None:
     live = _all_pages(http, sandbox, "/crm/v3/objects/deals")
     archived = _all_pages(http, sandbox, "/crm/v3/objects/deals", archived="true")
     assert archived and all(d["archived"] and d["archivedAt"] for d in archived)
@@ -59,7 +79,9 @@ def test_archived_list_holds_only_archived_deals(sandbox: RunningSandbox, http: 
     assert len(live) + len(archived) == sandbox.totals()["hubspot/deals"]
 
 
-def test_search_filters_on_modified_window_and_pages_by_offset(sandbox: RunningSandbox, http: requests.Session, business: Business) -> None:
+def test_search_filters_on_modified_window_and_pages_by_offset(
+    sandbox: RunningSandbox, http: requests.Session, business: Business
+) -> None:
     # given a one-month window on the deal modified date
     low, high = "1727740800000", "1730419200000"  # 2024-10-01 .. 2024-11-01 UTC
     filters = [{"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": low},
@@ -73,14 +95,20 @@ def test_search_filters_on_modified_window_and_pages_by_offset(sandbox: RunningS
         seen.extend(page["results"])
         after = page.get("paging", {}).get("next", {}).get("after")
     # then every live deal modified in the window is there once, in order, without associations
-    expected = {str(d.id) for d in business.deals.all() if not d.archived and int(low) <= d.updated_ms < int(high)}
+    expected = {
+        str(d.id)
+        for d in business.deals.all()
+        if not d.archived and int(low) <= d.updated_ms < int(high)
+    }
     assert {d["id"] for d in seen} == expected and len(seen) == len(expected) == page["total"]
     stamps = [d["properties"]["hs_lastmodifieddate"] for d in seen]
     assert stamps == sorted(stamps)
     assert not any("associations" in d for d in seen)
 
 
-def test_search_has_no_rate_limit_headers_and_default_properties(sandbox: RunningSandbox, http: requests.Session) -> None:
+def test_search_has_no_rate_limit_headers_and_default_properties(
+    sandbox: RunningSandbox, http: requests.Session
+) -> None:
     response = _search(http, sandbox, "contacts", {"limit": 1})
     assert "X-HubSpot-RateLimit-Max" not in response.headers
     assert set(response.json()["results"][0]["properties"]) == {
@@ -92,10 +120,14 @@ def test_search_has_no_rate_limit_headers_and_default_properties(sandbox: Runnin
     pytest.param({"limit": 201}, "limit", id="limit-over-200"),
     pytest.param({"filterGroups": [{"filters": []}] * 6}, "filter groups", id="six-groups"),
 ])  # fmt: skip
-def test_search_rejects_what_hubspot_rejects(sandbox: RunningSandbox, http: requests.Session, body: dict, fragment: str) -> None:
+def test_search_rejects_what_hubspot_rejects(
+    sandbox: RunningSandbox, http: requests.Session, body: dict, fragment: str
+) -> None:
     response = _search(http, sandbox, "deals", body)
     assert response.status_code == 400
-    assert response.json()["category"] == "VALIDATION_ERROR" and fragment in response.json()["message"]
+    assert (
+        response.json()["category"] == "VALIDATION_ERROR" and fragment in response.json()["message"]
+    )
 
 
 def test_search_cap_is_configurable(business: Business, http: requests.Session) -> None:
@@ -108,7 +140,9 @@ def test_search_cap_is_configurable(business: Business, http: requests.Session) 
 @pytest.mark.parametrize("headers", [
     pytest.param({}, id="missing"), pytest.param({"Authorization": "Bearer wrong"}, id="wrong"),
 ])  # fmt: skip
-def test_wrong_token_gets_401_invalid_authentication(sandbox: RunningSandbox, headers: dict) -> None:
+def test_wrong_token_gets_401_invalid_authentication(
+    sandbox: RunningSandbox, headers: dict
+) -> None:
     response = requests.get(sandbox.base_url + "/crm/v3/objects/deals", headers=headers)
     assert response.status_code == 401
     assert response.json()["category"] == "INVALID_AUTHENTICATION"
@@ -131,22 +165,35 @@ def test_pipelines_carry_string_metadata(sandbox: RunningSandbox, http: requests
     assert stages["1004"] == {"isClosed": "true", "probability": "0.0"}
 
 
-def test_goal_targets_name_their_assignee_by_user_id(sandbox: RunningSandbox, http: requests.Session) -> None:
+def test_goal_targets_name_their_assignee_by_user_id(
+    sandbox: RunningSandbox, http: requests.Session
+) -> None:
     goals = _all_pages(http, sandbox, "/crm/v3/objects/goal_targets",
                        properties="hs_target_amount,hs_assignee_user_id,hs_milestone,hs_start_datetime")  # fmt: skip
     user_ids = {str(o["userId"]) for o in _get(http, sandbox, "/crm/v3/owners").json()["results"]}
-    user_ids |= {str(o["userId"]) for o in _get(http, sandbox, "/crm/v3/owners", archived="true").json()["results"]}
+    user_ids |= {
+        str(o["userId"])
+        for o in _get(http, sandbox, "/crm/v3/owners", archived="true").json()["results"]
+    }
     assert {g["properties"]["hs_assignee_user_id"] for g in goals} <= user_ids
     assert {g["properties"]["hs_milestone"] for g in goals} == {"monthly", "quarterly"}
 
 
-def test_v4_batch_associations_match_the_list_associations(sandbox: RunningSandbox, http: requests.Session) -> None:
-    deals = _get(http, sandbox, "/crm/v3/objects/deals", limit=100, associations="contacts").json()["results"]
+def test_v4_batch_associations_match_the_list_associations(
+    sandbox: RunningSandbox, http: requests.Session
+) -> None:
+    deals = _get(http, sandbox, "/crm/v3/objects/deals", limit=100, associations="contacts").json()[
+        "results"
+    ]
     inputs = [{"id": d["id"]} for d in deals]
     body = http.post(sandbox.base_url + "/crm/v4/associations/deals/contacts/batch/read",
                      json={"inputs": inputs}, headers=HUBSPOT_HEADERS).json()  # fmt: skip
-    batch = {r["from"]["id"]: sorted(str(t["toObjectId"]) for t in r["to"]) for r in body["results"]}
+    batch = {
+        r["from"]["id"]: sorted(str(t["toObjectId"]) for t in r["to"]) for r in body["results"]
+    }
     listed = {d["id"]: sorted(a["id"] for a in d["associations"]["contacts"]["results"])
               for d in deals if "associations" in d}  # fmt: skip
     assert body["status"] == "COMPLETE" and batch == listed
-    assert body["results"][0]["to"][0]["associationTypes"] == [{"category": "HUBSPOT_DEFINED", "typeId": 3, "label": None}]
+    assert body["results"][0]["to"][0]["associationTypes"] == [
+        {"category": "HUBSPOT_DEFINED", "typeId": 3, "label": None}
+    ]
