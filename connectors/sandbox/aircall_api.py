@@ -83,14 +83,28 @@ def get_call(business: Business, request: Request, call_id: str) -> Response:
 
 
 def _user(agent: Any, business: Business) -> dict[str, Any]:
-    return {**user_json(agent), "created_at": iso_seconds(agent.created_at), "time_zone": "Europe/Paris",
-            "state": "always_opened", "extension": str(100 + agent.index)}  # fmt: skip
+    return {
+        **user_json(agent),
+        "created_at": iso_seconds(agent.created_at),
+        "time_zone": "Europe/Paris",
+        "state": "always_opened",
+        "extension": str(100 + agent.index),
+    }
 
 
 def _number(line: Any, business: Business) -> dict[str, Any]:
     closed = "Nous sommes fermés. Merci de rappeler aux heures d'ouverture."
-    messages = {"welcome": None, "waiting": None, "ivr": None, "voicemail": None, "closed": closed,
-                "callback_later": None, "unanswered_call": None, "after_hours": closed, "ringing_tone": None}  # fmt: skip
+    messages = {
+        "welcome": None,
+        "waiting": None,
+        "ivr": None,
+        "voicemail": None,
+        "closed": closed,
+        "callback_later": None,
+        "unanswered_call": None,
+        "after_hours": closed,
+        "ringing_tone": None,
+    }
     created = business.calendar.start - 400 * 86_400 + line.number_id % 1000 * 3600
     return {
         **number_json(line),
@@ -103,8 +117,13 @@ def _number(line: Any, business: Business) -> dict[str, Any]:
 def _team(key: str, business: Business) -> dict[str, Any]:
     members = [user_json(a) for a in business.agents if a.aircall_team == key and a.user_id]
     team = team_json(key)
-    return {"id": team["id"], "direct_link": team["direct_link"], "name": team["name"],
-            "created_at": iso_seconds(TEAMS_CREATED_AT), "users": members}  # fmt: skip
+    return {
+        "id": team["id"],
+        "direct_link": team["direct_link"],
+        "name": team["name"],
+        "created_at": iso_seconds(TEAMS_CREATED_AT),
+        "users": members,
+    }
 
 
 def list_static(business: Business, request: Request, resource: str, cap: int) -> Response:

@@ -6,8 +6,8 @@ import threading
 import time
 from typing import Any
 
-from connectors.sandbox.callstore import CallStore
 from connectors.sandbox.calls import CallWorld
+from connectors.sandbox.callstore import CallStore
 from connectors.sandbox.clock import Calendar
 from connectors.sandbox.config import SandboxConfig
 from connectors.sandbox.crm import pipelines
@@ -71,8 +71,11 @@ class Business:
                     contact.associations.append(deal.id)
 
     def _monthly_revenue(self) -> float:
-        won = [float(d.properties["amount_in_home_currency"] or d.properties["amount"] or 0)
-               for d in self.deals.all() if d.properties["hs_is_closed_won"] == "true"]  # fmt: skip
+        won = [
+            float(d.properties["amount_in_home_currency"] or d.properties["amount"] or 0)
+            for d in self.deals.all()
+            if d.properties["hs_is_closed_won"] == "true"
+        ]
         sellers = sum(1 for a in self.agents if a.role in ("sales", "manager") and a.owner_id)
         return max(1000.0, sum(won) / max(1, sellers) / 12)
 

@@ -42,7 +42,7 @@ def parse_iso_ms(text: str) -> int:
     moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return int(round(moment.timestamp() * 1000))
+    return round(moment.timestamp() * 1000)
 
 
 @dataclass(frozen=True, slots=True)

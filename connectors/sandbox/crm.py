@@ -8,21 +8,48 @@ from typing import Any
 from connectors.sandbox.clock import iso_ms
 from connectors.sandbox.deals import RENEWALS
 
-MODIFIED_PROPERTY = {"deals": "hs_lastmodifieddate", "contacts": "lastmodifieddate",
-                     "goal_targets": "hs_lastmodifieddate"}  # fmt: skip
+MODIFIED_PROPERTY = {
+    "deals": "hs_lastmodifieddate",
+    "contacts": "lastmodifieddate",
+    "goal_targets": "hs_lastmodifieddate",
+}
 CREATED_PROPERTY = {
     "deals": "createdate",
     "contacts": "createdate",
     "goal_targets": "hs_createdate",
 }
 DEFAULT_PROPERTIES = {
-    "deals": ("amount", "closedate", "createdate", "dealname", "dealstage", "hs_lastmodifieddate",
-              "hs_object_id", "pipeline"),
-    "contacts": ("createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"),
+    "deals": (
+        "amount",
+        "closedate",
+        "createdate",
+        "dealname",
+        "dealstage",
+        "hs_lastmodifieddate",
+        "hs_object_id",
+        "pipeline",
+    ),
+    "contacts": (
+        "createdate",
+        "email",
+        "firstname",
+        "hs_object_id",
+        "lastmodifieddate",
+        "lastname",
+    ),
     "goal_targets": ("hs_createdate", "hs_lastmodifieddate", "hs_object_id"),
-}  # fmt: skip
-DATETIME_PROPERTIES = frozenset({"createdate", "closedate", "hs_lastmodifieddate", "lastmodifieddate",
-                                 "hs_createdate", "hs_start_datetime", "hs_end_datetime"})  # fmt: skip
+}
+DATETIME_PROPERTIES = frozenset(
+    {
+        "createdate",
+        "closedate",
+        "hs_lastmodifieddate",
+        "lastmodifieddate",
+        "hs_createdate",
+        "hs_start_datetime",
+        "hs_end_datetime",
+    }
+)
 
 
 @dataclass(slots=True)
@@ -68,11 +95,16 @@ def _stage(
     stage_id: str, label: str, order: int, closed: bool, probability: str, **extra: Any
 ) -> dict[str, Any]:
     return {
-        "id": stage_id, "label": label, "displayOrder": order,
+        "id": stage_id,
+        "label": label,
+        "displayOrder": order,
         "metadata": {"isClosed": "true" if closed else "false", "probability": probability},
-        "archived": False, "createdAt": "2023-01-10T09:00:00Z", "updatedAt": "2023-01-10T09:00:00Z",
-        "writePermissions": "CRM_PERMISSIONS_ENFORCEMENT", **extra,
-    }  # fmt: skip
+        "archived": False,
+        "createdAt": "2023-01-10T09:00:00Z",
+        "updatedAt": "2023-01-10T09:00:00Z",
+        "writePermissions": "CRM_PERMISSIONS_ENFORCEMENT",
+        **extra,
+    }
 
 
 def pipelines() -> list[dict[str, Any]]:
@@ -91,16 +123,37 @@ def pipelines() -> list[dict[str, Any]]:
         _stage("1002", "Négociation", 1, False, "0.7"),
         _stage("1003", "Renouvelé", 2, True, "1.0"),
         _stage("1004", "Non renouvelé", 3, True, "0.0"),
-        _stage("1005", "En attente (ancien)", 4, False, "0.3", archived=True,
-               archivedAt="2024-02-01T10:00:00Z"),
-    ]  # fmt: skip
+        _stage(
+            "1005",
+            "En attente (ancien)",
+            4,
+            False,
+            "0.3",
+            archived=True,
+            archivedAt="2024-02-01T10:00:00Z",
+        ),
+    ]
     renewal_stages[-1]["archived"] = True
     return [
-        {"id": "default", "label": "Ventes particuliers", "displayOrder": 0, "archived": False,
-         "createdAt": "2023-01-10T09:00:00Z", "updatedAt": "2024-03-02T11:20:00Z", "stages": default_stages},
-        {"id": RENEWALS, "label": "Renouvellements", "displayOrder": 1, "archived": False,
-         "createdAt": "2023-06-05T08:30:00Z", "updatedAt": "2024-03-02T11:20:00Z", "stages": renewal_stages},
-    ]  # fmt: skip
+        {
+            "id": "default",
+            "label": "Ventes particuliers",
+            "displayOrder": 0,
+            "archived": False,
+            "createdAt": "2023-01-10T09:00:00Z",
+            "updatedAt": "2024-03-02T11:20:00Z",
+            "stages": default_stages,
+        },
+        {
+            "id": RENEWALS,
+            "label": "Renouvellements",
+            "displayOrder": 1,
+            "archived": False,
+            "createdAt": "2023-06-05T08:30:00Z",
+            "updatedAt": "2024-03-02T11:20:00Z",
+            "stages": renewal_stages,
+        },
+    ]
 
 
 def stage_metadata() -> dict[str, tuple[bool, str]]:

@@ -118,8 +118,15 @@ def _finish_leads(
             modified[key] = max(modified.get(key, 0), deal.modified_ms)
     for lead in leads:
         seen = outcomes.get(lead.key, set())
-        lead.lifecycle = ("customer" if "won" in seen else "opportunity" if "open" in seen
-                          else "salesqualifiedlead" if seen else rng.choice(("lead", "lead", "subscriber", "marketingqualifiedlead")))  # fmt: skip
+        lead.lifecycle = (
+            "customer"
+            if "won" in seen
+            else "opportunity"
+            if "open" in seen
+            else "salesqualifiedlead"
+            if seen
+            else rng.choice(("lead", "lead", "subscriber", "marketingqualifiedlead"))
+        )
         touched = max(lead.created_ms, modified.get(lead.key, 0)) + rng.randint(1000, 3_600_000)
         lead.modified_ms = min(touched, end_ms - 1)
 

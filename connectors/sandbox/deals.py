@@ -9,15 +9,35 @@ from connectors.sandbox.people import Agent
 
 DAY_MS = 86_400_000
 RENEWALS = "14872536"  # custom pipelines have numeric-string ids
-DEFAULT_OPEN_STAGES = ("appointmentscheduled", "qualifiedtobuy", "presentationscheduled",
-                       "decisionmakerboughtin", "contractsent")  # fmt: skip
+DEFAULT_OPEN_STAGES = (
+    "appointmentscheduled",
+    "qualifiedtobuy",
+    "presentationscheduled",
+    "decisionmakerboughtin",
+    "contractsent",
+)
 RENEWAL_OPEN_STAGES = ("1001", "1002")
-OUTCOME_STAGES = {("default", "won"): "closedwon", ("default", "lost"): "closedlost",
-                  (RENEWALS, "won"): "1003", (RENEWALS, "lost"): "1004"}  # fmt: skip
-WIN_BASE = {"phone_toll_free": 0.6, "phone_mobile": 0.48, "phone_geographic": 0.42,
-            "phone_national": 0.34, "outbound_call": 0.24}  # fmt: skip
-PRODUCTS = ("Pompe à chaleur", "Isolation des combles", "Panneaux solaires 6 kWc",
-            "Chaudière à granulés", "Fenêtres double vitrage", "Audit énergétique")  # fmt: skip
+OUTCOME_STAGES = {
+    ("default", "won"): "closedwon",
+    ("default", "lost"): "closedlost",
+    (RENEWALS, "won"): "1003",
+    (RENEWALS, "lost"): "1004",
+}
+WIN_BASE = {
+    "phone_toll_free": 0.6,
+    "phone_mobile": 0.48,
+    "phone_geographic": 0.42,
+    "phone_national": 0.34,
+    "outbound_call": 0.24,
+}
+PRODUCTS = (
+    "Pompe à chaleur",
+    "Isolation des combles",
+    "Panneaux solaires 6 kWc",
+    "Chaudière à granulés",
+    "Fenêtres double vitrage",
+    "Audit énergétique",
+)
 HOME_RATES = {"EUR": 1.0, "USD": 0.92, "GBP": 1.17}
 
 
@@ -89,6 +109,17 @@ def plan_deal(
     amount, currency, home = money(rng, renewal)
     if outcome == "open" and rng.random() < 0.05:
         amount, home = None, None
-    name = f"Renouvellement contrat d'entretien" if renewal else rng.choice(PRODUCTS)
-    return DealPlan(name, pipeline, stage, outcome, owner, created, close,
-                    min(modified, end_ms - 1), amount, currency, home)  # fmt: skip
+    name = "Renouvellement contrat d'entretien" if renewal else rng.choice(PRODUCTS)
+    return DealPlan(
+        name,
+        pipeline,
+        stage,
+        outcome,
+        owner,
+        created,
+        close,
+        min(modified, end_ms - 1),
+        amount,
+        currency,
+        home,
+    )

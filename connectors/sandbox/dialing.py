@@ -52,8 +52,17 @@ def inbound(
     if not is_open(line, day, second):
         ring = rng.randint(8, 25)
         vm = rng.random() < 0.3
-        return CallFact(start, "inbound", line_index, -1, caller, None, start + ring + (40 if vm else 0),
-                        "out_of_opening_hours", voicemail=vm)  # fmt: skip
+        return CallFact(
+            start,
+            "inbound",
+            line_index,
+            -1,
+            caller,
+            None,
+            start + ring + (40 if vm else 0),
+            "out_of_opening_hours",
+            voicemail=vm,
+        )
     if answerer is None:
         reasons = (*MISSED_REASONS, "abandoned_in_ivr") if line.is_ivr else MISSED_REASONS
         reason = rng.choice(reasons)
@@ -63,8 +72,18 @@ def inbound(
         return CallFact(start, "inbound", line_index, -1, caller, None, end, reason, voicemail=vm)
     answered = start + rng.randint(4, 45)
     talk = int(rng.lognormvariate(5.3, 0.8)) + 20
-    return CallFact(start, "inbound", line_index, answerer, caller, answered, answered + talk,
-                    recorded=rng.random() < 0.25, tag=_tag(rng), archived=rng.random() < 0.04)  # fmt: skip
+    return CallFact(
+        start,
+        "inbound",
+        line_index,
+        answerer,
+        caller,
+        answered,
+        answered + talk,
+        recorded=rng.random() < 0.25,
+        tag=_tag(rng),
+        archived=rng.random() < 0.04,
+    )
 
 
 def outbound(
@@ -82,8 +101,18 @@ def outbound(
         )
     answered = start + rng.randint(5, 25)
     talk = int(rng.lognormvariate(5.0, 0.9)) + 15
-    return CallFact(start, "outbound", line_index, agent, callee, answered, answered + talk,
-                    recorded=rng.random() < 0.2, tag=_tag(rng), archived=rng.random() < 0.02)  # fmt: skip
+    return CallFact(
+        start,
+        "outbound",
+        line_index,
+        agent,
+        callee,
+        answered,
+        answered + talk,
+        recorded=rng.random() < 0.2,
+        tag=_tag(rng),
+        archived=rng.random() < 0.02,
+    )
 
 
 def _tag(rng: random.Random) -> str | None:

@@ -62,15 +62,23 @@ def owner_json(agent: Agent, business: Business) -> dict[str, Any]:
     updated = (
         business.calendar.day_starts[agent.departed_day] if departed else agent.created_at + 86_400
     )
-    teams = [{"id": HUBSPOT_TEAMS[key][0], "name": HUBSPOT_TEAMS[key][1], "primary": i == 0}
-             for i, key in enumerate(agent.hubspot_teams)]  # fmt: skip
+    teams = [
+        {"id": HUBSPOT_TEAMS[key][0], "name": HUBSPOT_TEAMS[key][1], "primary": i == 0}
+        for i, key in enumerate(agent.hubspot_teams)
+    ]
     return {
-        "id": agent.owner_id, "email": agent.email, "type": "PERSON",
-        "firstName": agent.first_name, "lastName": agent.last_name,
-        "userId": agent.hubspot_user_id, "userIdIncludingInactive": agent.hubspot_user_id,
-        "createdAt": iso_ms(agent.created_at * 1000), "updatedAt": iso_ms(updated * 1000),
-        "archived": departed, "teams": teams,
-    }  # fmt: skip
+        "id": agent.owner_id,
+        "email": agent.email,
+        "type": "PERSON",
+        "firstName": agent.first_name,
+        "lastName": agent.last_name,
+        "userId": agent.hubspot_user_id,
+        "userIdIncludingInactive": agent.hubspot_user_id,
+        "createdAt": iso_ms(agent.created_at * 1000),
+        "updatedAt": iso_ms(updated * 1000),
+        "archived": departed,
+        "teams": teams,
+    }
 
 
 def list_owners(business: Business, request: Request) -> Response:
@@ -123,7 +131,13 @@ def batch_associations(business: Business, request: Request, source: str, target
     payload: dict[str, Any] = {"status": "COMPLETE", "results": results}
     if missing:
         payload["numErrors"] = 1
-        payload["errors"] = [{"status": "error", "category": "OBJECT_NOT_FOUND",
-                              "message": f"No {source} found for ids", "context": {"ids": missing}}]  # fmt: skip
+        payload["errors"] = [
+            {
+                "status": "error",
+                "category": "OBJECT_NOT_FOUND",
+                "message": f"No {source} found for ids",
+                "context": {"ids": missing},
+            }
+        ]
     payload.update(startedAt=started, completedAt=iso_ms(int(time.time() * 1000)))
     return json_response(207 if missing else 200, payload)

@@ -53,8 +53,14 @@ def _as_number(name: str, value: str) -> float | str:
 def _compare(op: str, actual: float | str, wanted: float | str) -> bool:
     if type(actual) is not type(wanted):
         actual, wanted = str(actual), str(wanted)
-    return {"EQ": actual == wanted, "NEQ": actual != wanted, "LT": actual < wanted, "LTE": actual <= wanted,
-            "GT": actual > wanted, "GTE": actual >= wanted}[op]  # type: ignore[operator]  # fmt: skip
+    return {
+        "EQ": actual == wanted,
+        "NEQ": actual != wanted,
+        "LT": actual < wanted,
+        "LTE": actual <= wanted,
+        "GT": actual > wanted,
+        "GTE": actual >= wanted,
+    }[op]
 
 
 def _matches(record: Record, spec: dict[str, Any]) -> bool:
@@ -88,7 +94,8 @@ def _validate(body: Any) -> tuple[list[list[dict[str, Any]]], list[dict[str, Any
     groups = [g.get("filters", []) for g in body.get("filterGroups", []) if isinstance(g, dict)]
     if len(groups) > MAX_GROUPS or any(len(g) > MAX_FILTERS_PER_GROUP for g in groups):
         raise SearchError(
-            f"Too many filter groups or filters: at most {MAX_GROUPS} groups of {MAX_FILTERS_PER_GROUP}"
+            f"Too many filter groups or filters: at most {MAX_GROUPS} groups"
+            f" of {MAX_FILTERS_PER_GROUP}"
         )
     if sum(len(g) for g in groups) > MAX_FILTERS:
         raise SearchError(f"Too many filters: at most {MAX_FILTERS} in total")
@@ -116,10 +123,12 @@ def _matching(
 ) -> list[Record]:
     now = time.time()
     found = [
-        r for r in store.all()
-        if not r.archived and r.visible_at <= now
+        r
+        for r in store.all()
+        if not r.archived
+        and r.visible_at <= now
         and (not groups or any(all(_matches(r, f) for f in g) for g in groups))
-    ]  # fmt: skip
+    ]
     sort = sorts[0] if sorts and isinstance(sorts[0], dict) else {}
     name = sort.get("propertyName") if sort else None
     descending = str(sort.get("direction", "ASCENDING")).upper() == "DESCENDING"

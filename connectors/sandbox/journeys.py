@@ -60,8 +60,13 @@ def plan_journey(rng: random.Random, ctx: JourneyContext, key: int, index: int) 
     """Plan one lead arriving on day `index`: first touch, CRM creation, owner, follow-ups."""
     journey = Journey(new_lead(rng, key))
     kind = rng.choices(KINDS, weights=KIND_WEIGHTS)[0]
-    {"inbound": _inbound_first, "outbound": _outbound_first, "web_call": _web_then_call,
-     "web": _web_only, "import": _imported}[kind](rng, ctx, journey, index)  # fmt: skip
+    {
+        "inbound": _inbound_first,
+        "outbound": _outbound_first,
+        "web_call": _web_then_call,
+        "web": _web_only,
+        "import": _imported,
+    }[kind](rng, ctx, journey, index)
     _assign_owner(rng, ctx, journey, index)
     _follow_ups(rng, ctx, journey)
     journey.calls = [c for c in journey.calls if c.started_at < ctx.calendar.end]
@@ -225,9 +230,9 @@ def _assign_owner(rng: random.Random, ctx: JourneyContext, journey: Journey, ind
     first = handled[0] if handled else -1
     if rng.random() < 0.03:
         journey.lead.owner = -1
-    elif first >= 0 and ctx.agents[first].role in ("sales", "manager"):
-        journey.lead.owner = first
-    elif first >= 0 and ctx.agents[first].role == "sdr" and rng.random() < 0.5:
+    elif (first >= 0 and ctx.agents[first].role in ("sales", "manager")) or (
+        first >= 0 and ctx.agents[first].role == "sdr" and rng.random() < 0.5
+    ):
         journey.lead.owner = first
     else:  # support or SDR handed the lead over to a sales rep
         journey.lead.owner = rng.choice(ctx.staff(index, ("sales",)))

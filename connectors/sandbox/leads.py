@@ -15,11 +15,15 @@ from connectors.sandbox.phones import (
 )
 
 WEB_SOURCES = (
-    ("ORGANIC_SEARCH", "google", None), ("PAID_SEARCH", "google", "pompe a chaleur"),
-    ("SOCIAL_MEDIA", "Facebook", None), ("PAID_SOCIAL", "Instagram", "printemps-renov"),
-    ("REFERRALS", "quelleenergie.fr", None), ("EMAIL_MARKETING", "newsletter-mars", None),
-    ("DIRECT_TRAFFIC", None, None), ("OTHER_CAMPAIGNS", "salon-habitat", None),
-)  # fmt: skip
+    ("ORGANIC_SEARCH", "google", None),
+    ("PAID_SEARCH", "google", "pompe a chaleur"),
+    ("SOCIAL_MEDIA", "Facebook", None),
+    ("PAID_SOCIAL", "Instagram", "printemps-renov"),
+    ("REFERRALS", "quelleenergie.fr", None),
+    ("EMAIL_MARKETING", "newsletter-mars", None),
+    ("DIRECT_TRAFFIC", None, None),
+    ("OTHER_CAMPAIGNS", "salon-habitat", None),
+)
 WEB_WEIGHTS = (30, 24, 9, 9, 10, 6, 10, 2)
 
 

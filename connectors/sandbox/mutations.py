@@ -11,14 +11,20 @@ from connectors.sandbox.business import Business
 from connectors.sandbox.calls import CallFact
 from connectors.sandbox.clock import iso_ms
 from connectors.sandbox.crm import Record, stage_metadata
+from connectors.sandbox.deals import DealPlan
 from connectors.sandbox.dialing import inbound
 from connectors.sandbox.leads import new_lead
 from connectors.sandbox.records import contact_properties, deal_properties
-from connectors.sandbox.deals import DealPlan
 
-NEXT_STAGE = {"appointmentscheduled": "qualifiedtobuy", "qualifiedtobuy": "presentationscheduled",
-              "presentationscheduled": "decisionmakerboughtin", "decisionmakerboughtin": "contractsent",
-              "contractsent": "closedwon", "1001": "1002", "1002": "1003"}  # fmt: skip
+NEXT_STAGE = {
+    "appointmentscheduled": "qualifiedtobuy",
+    "qualifiedtobuy": "presentationscheduled",
+    "presentationscheduled": "decisionmakerboughtin",
+    "decisionmakerboughtin": "contractsent",
+    "contractsent": "closedwon",
+    "1001": "1002",
+    "1002": "1003",
+}
 
 
 def _now_ms() -> int:
@@ -44,9 +50,12 @@ def change_deals(business: Business, rng: random.Random, count: int) -> list[str
         stage = NEXT_STAGE.get(deal.properties["dealstage"] or "")
         if stage:
             closed, probability = metadata[stage]
-            changes: dict[str, str | None] = {"dealstage": stage, "hs_deal_stage_probability": probability,
-                                              "hs_is_closed": str(closed).lower(),
-                                              "hs_is_closed_won": str(closed and probability == "1.0").lower()}  # fmt: skip
+            changes: dict[str, str | None] = {
+                "dealstage": stage,
+                "hs_deal_stage_probability": probability,
+                "hs_is_closed": str(closed).lower(),
+                "hs_is_closed_won": str(closed and probability == "1.0").lower(),
+            }
         else:
             amount = float(deal.properties["amount"] or 1000) * 1.1
             changes = {"amount": f"{round(amount, 2):g}", "amount_in_home_currency": None}
@@ -81,8 +90,12 @@ def change_calls(business: Business, rng: random.Random, count: int) -> list[int
         if call_id in changed:
             continue
         agent = business.agents[fact.agent if fact.agent >= 0 else 0]
-        tag = {"id": 1_023_001, "name": "Relance", "tagged_by": {"id": agent.user_id, "name": agent.name},
-               "tagged_at": int(time.time())}  # fmt: skip
+        tag = {
+            "id": 1_023_001,
+            "name": "Relance",
+            "tagged_by": {"id": agent.user_id, "name": agent.name},
+            "tagged_at": int(time.time()),
+        }
         store.patches[call_id] = {"tags": [tag], "archived": rng.random() < 0.5 or fact.archived}
         changed.append(call_id)
     return changed
@@ -114,9 +127,19 @@ def add_deals(business: Business, rng: random.Random, count: int) -> list[str]:
     for _ in range(count):
         contact = rng.choice(business.contacts.all())
         now = _now_ms()
-        plan = DealPlan(rng.choice(("Pompe à chaleur", "Audit énergétique")), "default", "appointmentscheduled",
-                        "open", business.agents.index(rng.choice(business.agents[2:16])), now, None, now,
-                        str(rng.randint(20, 90) * 100), "EUR", None)  # fmt: skip
+        plan = DealPlan(
+            rng.choice(("Pompe à chaleur", "Audit énergétique")),
+            "default",
+            "appointmentscheduled",
+            "open",
+            business.agents.index(rng.choice(business.agents[2:16])),
+            now,
+            None,
+            now,
+            str(rng.randint(20, 90) * 100),
+            "EUR",
+            None,
+        )
         record_id = business.deals.next_id(7)
         record = Record(
             record_id,
@@ -139,8 +162,14 @@ def add_calls(business: Business, rng: random.Random, count: int) -> list[int]:
     for position in range(count):
         line_index = rng.randrange(len(business.lines))
         agent = rng.choice([a.index for a in business.agents if a.user_id])
-        fact: CallFact = inbound(rng, (business.config.as_of, 36_000), line_index, business.lines[line_index],
-                                 "+33611223344", agent)  # fmt: skip
+        fact: CallFact = inbound(
+            rng,
+            (business.config.as_of, 36_000),
+            line_index,
+            business.lines[line_index],
+            "+33611223344",
+            agent,
+        )
         start = int(time.time()) - count + position
         shift = start - fact.started_at
         answered = fact.answered_at + shift if fact.answered_at else None
@@ -166,11 +195,15 @@ def mutate(business: Business, **counts: int) -> dict[str, Any]:
     """Apply counted mutations; keys: deals, contacts, calls, new_deals, new_contacts, new_calls,
     archive_deals, restore_deals. Returns the changed ids per key (seeded, so repeatable)."""
     actions = {
-        "deals": change_deals, "contacts": change_contacts, "calls": change_calls,
-        "new_contacts": add_contacts, "new_deals": add_deals, "new_calls": add_calls,
+        "deals": change_deals,
+        "contacts": change_contacts,
+        "calls": change_calls,
+        "new_contacts": add_contacts,
+        "new_deals": add_deals,
+        "new_calls": add_calls,
         "archive_deals": lambda b, r, n: set_archived(b, r, n, True),
         "restore_deals": lambda b, r, n: set_archived(b, r, n, False),
-    }  # fmt: skip
+    }
     unknown = set(counts) - set(actions)
     if unknown:
         raise ValueError(f"unknown mutation keys: {sorted(unknown)}")

@@ -48,14 +48,25 @@ def aircall_contacts(seed: int, customers: tuple[str, ...]) -> list[dict[str, An
         first, last = person(rng)
         firm = company(rng, last) if rng.random() < 0.6 else None
         contact_id = 55_012 + 17 * key
-        contacts.append({
-            "id": contact_id,
-            "direct_link": f"https://api.aircall.io/v1/contacts/{contact_id}",
-            "first_name": first, "last_name": last, "company_name": firm,
-            "information": None, "is_shared": True,
-            "phone_numbers": [{"id": 2 * contact_id, "label": "Mobile", "value": number}],
-            "emails": [{"id": 2 * contact_id + 1, "label": "Work", "value": email(rng, first, last, firm)}],
-        })  # fmt: skip
+        contacts.append(
+            {
+                "id": contact_id,
+                "direct_link": f"https://api.aircall.io/v1/contacts/{contact_id}",
+                "first_name": first,
+                "last_name": last,
+                "company_name": firm,
+                "information": None,
+                "is_shared": True,
+                "phone_numbers": [{"id": 2 * contact_id, "label": "Mobile", "value": number}],
+                "emails": [
+                    {
+                        "id": 2 * contact_id + 1,
+                        "label": "Work",
+                        "value": email(rng, first, last, firm),
+                    }
+                ],
+            }
+        )
     return contacts
 
 

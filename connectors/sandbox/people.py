@@ -10,8 +10,12 @@ from connectors.sandbox.names import ascii_slug
 COMPANY_DOMAIN = "lumen-habitat.fr"
 
 # (HubSpot team id, name) and (Aircall team id, name): the two vendors' teams differ.
-HUBSPOT_TEAMS = {"sales": ("3001", "Inside Sales FR"), "sdr": ("3002", "SDR Outbound"),
-                 "accounts": ("3003", "Key Accounts"), "support": ("3004", "Support")}  # fmt: skip
+HUBSPOT_TEAMS = {
+    "sales": ("3001", "Inside Sales FR"),
+    "sdr": ("3002", "SDR Outbound"),
+    "accounts": ("3003", "Key Accounts"),
+    "support": ("3004", "Support"),
+}
 AIRCALL_TEAMS = {
     "sales": (204848, "Ventes"),
     "support": (204851, "Support"),
@@ -90,17 +94,22 @@ def build_agents(seed: int, start: int, days: int) -> tuple[Agent, ...]:
         crm = quirk != "telephony_only"
         agents.append(
             Agent(
-                index=index, first_name=first, last_name=last, role=role, email=email,
+                index=index,
+                first_name=first,
+                last_name=last,
+                role=role,
+                email=email,
                 aircall_email=_aircall_email(email, quirk),
                 owner_id=str(41_629_779 + 7_919 * index) if crm else None,
                 hubspot_user_id=9_586_504 + 3_301 * index if crm else None,
                 user_id=731_416 + 97 * index if aircall_team else None,
-                hubspot_teams=teams, aircall_team=aircall_team,
+                hubspot_teams=teams,
+                aircall_team=aircall_team,
                 skill=_skill(rng, role, index),
                 departed_day=int(days * 0.62) if quirk == "departed" else None,
                 created_at=start - rng.randint(30, 900) * 86_400,
             )
-        )  # fmt: skip
+        )
     return tuple(agents)
 
 

@@ -23,13 +23,22 @@ def contact_properties(
     source, detail_1, detail_2 = lead.source
     modified = iso_ms(lead.modified_ms)
     return {
-        "createdate": iso_ms(lead.created_ms), "email": lead.email, "firstname": lead.first_name,
-        "lastname": lead.last_name, "phone": lead.phone, "mobilephone": lead.mobilephone,
-        "company": lead.company, "lifecyclestage": lead.lifecycle, "hs_analytics_source": source,
-        "hs_analytics_source_data_1": detail_1, "hs_analytics_source_data_2": detail_2,
+        "createdate": iso_ms(lead.created_ms),
+        "email": lead.email,
+        "firstname": lead.first_name,
+        "lastname": lead.last_name,
+        "phone": lead.phone,
+        "mobilephone": lead.mobilephone,
+        "company": lead.company,
+        "lifecyclestage": lead.lifecycle,
+        "hs_analytics_source": source,
+        "hs_analytics_source_data_1": detail_1,
+        "hs_analytics_source_data_2": detail_2,
         "hubspot_owner_id": agents[lead.owner].owner_id if lead.owner >= 0 else None,
-        "lastmodifieddate": modified, "hs_lastmodifieddate": modified, "hs_object_id": str(record_id),
-    }  # fmt: skip
+        "lastmodifieddate": modified,
+        "hs_lastmodifieddate": modified,
+        "hs_object_id": str(record_id),
+    }
 
 
 def build_contacts(
@@ -60,15 +69,21 @@ def deal_properties(
     closed, probability = stage_metadata()[plan.stage]
     close = plan.close_ms
     return {
-        "dealname": plan.name, "amount": plan.amount, "deal_currency_code": plan.currency,
-        "amount_in_home_currency": plan.home_amount, "dealstage": plan.stage, "pipeline": plan.pipeline,
+        "dealname": plan.name,
+        "amount": plan.amount,
+        "deal_currency_code": plan.currency,
+        "amount_in_home_currency": plan.home_amount,
+        "dealstage": plan.stage,
+        "pipeline": plan.pipeline,
         "closedate": None if close is None else iso_ms(close - close % 1000)[:-5] + "Z",
-        "createdate": iso_ms(plan.created_ms), "hs_lastmodifieddate": iso_ms(plan.modified_ms),
+        "createdate": iso_ms(plan.created_ms),
+        "hs_lastmodifieddate": iso_ms(plan.modified_ms),
         "hubspot_owner_id": agents[plan.owner].owner_id if plan.owner >= 0 else None,
         "hs_is_closed": "true" if closed else "false",
         "hs_is_closed_won": "true" if closed and probability == "1.0" else "false",
-        "hs_deal_stage_probability": probability, "hs_object_id": str(record_id),
-    }  # fmt: skip
+        "hs_deal_stage_probability": probability,
+        "hs_object_id": str(record_id),
+    }
 
 
 def build_deals(
@@ -79,8 +94,14 @@ def build_deals(
         record_id = DEAL_ID_BASE + 7 * position
         plan.modified_ms = max(plan.modified_ms, plan.created_ms)
         updated = plan.archived_ms or plan.modified_ms
-        record = Record(record_id, deal_properties(plan, record_id, agents), plan.created_ms, updated,
-                        archived_ms=plan.archived_ms, associations=[contact_ids[k] for k in plan.contacts])  # fmt: skip
+        record = Record(
+            record_id,
+            deal_properties(plan, record_id, agents),
+            plan.created_ms,
+            updated,
+            archived_ms=plan.archived_ms,
+            associations=[contact_ids[k] for k in plan.contacts],
+        )
         records.append(record)
     return records
 
@@ -120,8 +141,15 @@ def build_goals(
     return goals
 
 
-def _goal(rng: random.Random, position: int, agent: Agent, creator: str,
-          span: tuple[dt.date, dt.date | None], target: int, quarterly: bool) -> Record:  # fmt: skip
+def _goal(
+    rng: random.Random,
+    position: int,
+    agent: Agent,
+    creator: str,
+    span: tuple[dt.date, dt.date | None],
+    target: int,
+    quarterly: bool,
+) -> Record:
     start, end = span
     start_ms = local_midnight(start) * 1000
     end_day = end or (start + dt.timedelta(days=32)).replace(day=1)
@@ -131,11 +159,18 @@ def _goal(rng: random.Random, position: int, agent: Agent, creator: str,
     group = str(uuid.UUID(int=rng.getrandbits(128)))
     label = f"T{(start.month - 1) // 3 + 1} {start.year}" if quarterly else start.strftime("%Y-%m")
     properties = {
-        "hs_goal_name": f"Quota {label} – {agent.name}", "hs_target_amount": str(target),
-        "hs_start_datetime": iso_ms(start_ms), "hs_end_datetime": iso_ms(end_ms),
-        "hs_created_by_user_id": creator, "hs_assignee_user_id": str(agent.hubspot_user_id),
-        "hs_goal_type": "sales_quota", "hs_milestone": "quarterly" if quarterly else "monthly",
-        "hs_group_correlation_uuid": group, "hs_goal_target_group_id": str(record_id - 1),
-        "hs_createdate": iso_ms(created), "hs_lastmodifieddate": iso_ms(created), "hs_object_id": str(record_id),
-    }  # fmt: skip
+        "hs_goal_name": f"Quota {label} – {agent.name}",
+        "hs_target_amount": str(target),
+        "hs_start_datetime": iso_ms(start_ms),
+        "hs_end_datetime": iso_ms(end_ms),
+        "hs_created_by_user_id": creator,
+        "hs_assignee_user_id": str(agent.hubspot_user_id),
+        "hs_goal_type": "sales_quota",
+        "hs_milestone": "quarterly" if quarterly else "monthly",
+        "hs_group_correlation_uuid": group,
+        "hs_goal_target_group_id": str(record_id - 1),
+        "hs_createdate": iso_ms(created),
+        "hs_lastmodifieddate": iso_ms(created),
+        "hs_object_id": str(record_id),
+    }
     return Record(record_id, properties, created, created)

@@ -73,16 +73,23 @@ class SandboxApp:
         return response
 
     def _hubspot_throttle(self, is_search: bool) -> Response | None:
-        checks = [(self.hubspot_window, "TEN_SECONDLY_ROLLING", "ten_secondly_rolling"),
-                  (self.hubspot_daily, "DAILY", "daily")]  # fmt: skip
+        checks = [
+            (self.hubspot_window, "TEN_SECONDLY_ROLLING", "ten_secondly_rolling"),
+            (self.hubspot_daily, "DAILY", "daily"),
+        ]
         if is_search and self.search_window:
             checks.insert(0, (self.search_window, "SECONDLY", "secondly"))
         for window, policy, label in checks:
             allowed, _ = window.take()
             if not allowed:
-                payload = {"status": "error", "message": f"You have reached your {label} limit.",
-                           "errorType": "RATE_LIMIT", "correlationId": correlation_id(),
-                           "policyName": policy, "requestId": correlation_id()}  # fmt: skip
+                payload = {
+                    "status": "error",
+                    "message": f"You have reached your {label} limit.",
+                    "errorType": "RATE_LIMIT",
+                    "correlationId": correlation_id(),
+                    "policyName": policy,
+                    "requestId": correlation_id(),
+                }
                 response = json_response(429, payload)
                 response.headers.update(self._hubspot_headers())
                 return response
@@ -130,8 +137,11 @@ class SandboxApp:
 
     def _aircall(self, request: Request) -> Response:
         allowed, remaining, reset = self.aircall_window.take()
-        headers = {"X-AircallApi-Limit": str(self.aircall_window.limit),
-                   "X-AircallApi-Remaining": str(remaining), "X-AircallApi-Reset": str(reset)}  # fmt: skip
+        headers = {
+            "X-AircallApi-Limit": str(self.aircall_window.limit),
+            "X-AircallApi-Remaining": str(remaining),
+            "X-AircallApi-Reset": str(reset),
+        }
         if not self._aircall_authorized(request):
             response = aircall_error(
                 401, "Unauthorized", "Check your API ID and API token (HTTP Basic auth)"

@@ -59,7 +59,10 @@ class RunningSandbox:
         return mutate(self.business, **counts)
 
     def add_fault(self, prefix: str, kind: str, **options: Any) -> None:
-        """Arm a fault, e.g. `add_fault("/v1/calls", "status", status=429, headers={"Retry-After": "1"})`."""
+        """Arm a fault (see `Fault`), e.g. a 429 with `Retry-After: 1` on the next calls page:
+
+        `add_fault("/v1/calls", "status", status=429, headers={"Retry-After": "1"})`.
+        """
         self._server.app.faults.add(Fault.from_json({"prefix": prefix, "kind": kind, **options}))
 
     def clear_faults(self) -> None:

@@ -29,7 +29,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server: SandboxHTTPServer
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         return  # tests and the demo do not want an access log on stderr
 
     def do_GET(self) -> None:

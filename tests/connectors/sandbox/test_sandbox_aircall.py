@@ -76,7 +76,8 @@ def test_window_is_inclusive_on_start_time_and_ordered(
 def test_following_next_links_returns_exactly_meta_total(
     sandbox: RunningSandbox, http: requests.Session
 ) -> None:
-    url = f"{sandbox.base_url}/v1/calls?from={JULY_FIRST[0]}&to={JULY_FIRST[1] + 6 * 86400}&per_page=50"
+    week_end = JULY_FIRST[1] + 6 * 86400
+    url = f"{sandbox.base_url}/v1/calls?from={JULY_FIRST[0]}&to={week_end}&per_page=50"
     total = http.get(url, auth=AIRCALL_AUTH).json()["meta"]["total"]
     calls = _page_through(http, url)
     assert len(calls) == total == len({c["id"] for c in calls})

@@ -16,8 +16,11 @@ def _hubspot_ids(
 ) -> list[str]:
     ids, after = [], "0"
     while after is not None:
-        body = http.get(sandbox.base_url + path, params={"limit": 100, "after": after, **params},
-                        headers=HUBSPOT_HEADERS).json()  # fmt: skip
+        body = http.get(
+            sandbox.base_url + path,
+            params={"limit": 100, "after": after, **params},
+            headers=HUBSPOT_HEADERS,
+        ).json()
         ids.extend(r["id"] for r in body["results"])
         after = body.get("paging", {}).get("next", {}).get("after")
     return ids
@@ -27,8 +30,13 @@ def _search_all(
     http: requests.Session, sandbox: RunningSandbox, obj: str, since_ms: int
 ) -> list[dict]:
     prop = "hs_lastmodifieddate" if obj == "deals" else "lastmodifieddate"
-    body = {"filterGroups": [{"filters": [{"propertyName": prop, "operator": "GTE", "value": str(since_ms)}]}],
-            "limit": 200, "properties": ["dealstage", "amount", "lifecyclestage"]}  # fmt: skip
+    body = {
+        "filterGroups": [
+            {"filters": [{"propertyName": prop, "operator": "GTE", "value": str(since_ms)}]}
+        ],
+        "limit": 200,
+        "properties": ["dealstage", "amount", "lifecyclestage"],
+    }
     url = f"{sandbox.base_url}/crm/v3/objects/{obj}/search"
     return http.post(url, json=body, headers=HUBSPOT_HEADERS).json()["results"]
 

@@ -15,15 +15,24 @@ def _users(sandbox: RunningSandbox) -> requests.Response:
     return requests.get(sandbox.base_url + "/v1/users", auth=AIRCALL_AUTH, timeout=5)
 
 
-@pytest.mark.parametrize("retry_after", [
-    pytest.param("7", id="seconds"), pytest.param("Wed, 21 Oct 2026 07:28:00 GMT", id="http-date"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "retry_after",
+    [
+        pytest.param("7", id="seconds"),
+        pytest.param("Wed, 21 Oct 2026 07:28:00 GMT", id="http-date"),
+    ],
+)
 def test_status_fault_answers_429_with_retry_after(
     fresh_sandbox: RunningSandbox, retry_after: str
 ) -> None:
     # given
-    fresh_sandbox.add_fault("/v1/users", "status", status=429, headers={"Retry-After": retry_after},
-                            body='{"error":"Too many requests","troubleshoot":"slow down"}')  # fmt: skip
+    fresh_sandbox.add_fault(
+        "/v1/users",
+        "status",
+        status=429,
+        headers={"Retry-After": retry_after},
+        body='{"error":"Too many requests","troubleshoot":"slow down"}',
+    )
     # when
     first, second = _users(fresh_sandbox), _users(fresh_sandbox)
     # then

@@ -43,8 +43,14 @@ def test_list_deals_pages_have_the_documented_envelope(
     sandbox: RunningSandbox, http: requests.Session
 ) -> None:
     # given / when
-    response = _get(http, sandbox, "/crm/v3/objects/deals", limit=3, associations="contacts",
-                    properties="dealname,amount,deal_currency_code,hubspot_owner_id")  # fmt: skip
+    response = _get(
+        http,
+        sandbox,
+        "/crm/v3/objects/deals",
+        limit=3,
+        associations="contacts",
+        properties="dealname,amount,deal_currency_code,hubspot_owner_id",
+    )
     body = response.json()
     # then
     assert response.status_code == 200
@@ -55,8 +61,15 @@ def test_list_deals_pages_have_the_documented_envelope(
     )
     deal = body["results"][0]
     assert set(deal) >= {"id", "properties", "createdAt", "updatedAt", "archived"}
-    assert set(deal["properties"]) == {"amount", "createdate", "deal_currency_code", "dealname",
-                                       "hs_lastmodifieddate", "hs_object_id", "hubspot_owner_id"}  # fmt: skip
+    assert set(deal["properties"]) == {
+        "amount",
+        "createdate",
+        "deal_currency_code",
+        "dealname",
+        "hs_lastmodifieddate",
+        "hs_object_id",
+        "hubspot_owner_id",
+    }
     assert all(
         v is None or isinstance(v, str) for d in body["results"] for v in d["properties"].values()
     )
@@ -84,10 +97,15 @@ def test_search_filters_on_modified_window_and_pages_by_offset(
 ) -> None:
     # given a one-month window on the deal modified date
     low, high = "1727740800000", "1730419200000"  # 2024-10-01 .. 2024-11-01 UTC
-    filters = [{"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": low},
-               {"propertyName": "hs_lastmodifieddate", "operator": "LT", "value": high}]  # fmt: skip
-    body = {"filterGroups": [{"filters": filters}], "limit": 50,
-            "sorts": [{"propertyName": "hs_lastmodifieddate", "direction": "ASCENDING"}]}  # fmt: skip
+    filters = [
+        {"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": low},
+        {"propertyName": "hs_lastmodifieddate", "operator": "LT", "value": high},
+    ]
+    body = {
+        "filterGroups": [{"filters": filters}],
+        "limit": 50,
+        "sorts": [{"propertyName": "hs_lastmodifieddate", "direction": "ASCENDING"}],
+    }
     # when paging through it
     seen, after = [], "0"
     while after is not None:
@@ -112,14 +130,23 @@ def test_search_has_no_rate_limit_headers_and_default_properties(
     response = _search(http, sandbox, "contacts", {"limit": 1})
     assert "X-HubSpot-RateLimit-Max" not in response.headers
     assert set(response.json()["results"][0]["properties"]) == {
-        "createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"}  # fmt: skip
+        "createdate",
+        "email",
+        "firstname",
+        "hs_object_id",
+        "lastmodifieddate",
+        "lastname",
+    }
 
 
-@pytest.mark.parametrize(("body", "fragment"), [
-    pytest.param({"after": "10000"}, "Cannot page beyond", id="after-at-cap"),
-    pytest.param({"limit": 201}, "limit", id="limit-over-200"),
-    pytest.param({"filterGroups": [{"filters": []}] * 6}, "filter groups", id="six-groups"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        pytest.param({"after": "10000"}, "Cannot page beyond", id="after-at-cap"),
+        pytest.param({"limit": 201}, "limit", id="limit-over-200"),
+        pytest.param({"filterGroups": [{"filters": []}] * 6}, "filter groups", id="six-groups"),
+    ],
+)
 def test_search_rejects_what_hubspot_rejects(
     sandbox: RunningSandbox, http: requests.Session, body: dict, fragment: str
 ) -> None:
@@ -137,9 +164,13 @@ def test_search_cap_is_configurable(business: Business, http: requests.Session) 
         assert _search(http, capped, "contacts", {"limit": 100, "after": "100"}).status_code == 400
 
 
-@pytest.mark.parametrize("headers", [
-    pytest.param({}, id="missing"), pytest.param({"Authorization": "Bearer wrong"}, id="wrong"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "headers",
+    [
+        pytest.param({}, id="missing"),
+        pytest.param({"Authorization": "Bearer wrong"}, id="wrong"),
+    ],
+)
 def test_wrong_token_gets_401_invalid_authentication(
     sandbox: RunningSandbox, headers: dict
 ) -> None:
@@ -168,8 +199,12 @@ def test_pipelines_carry_string_metadata(sandbox: RunningSandbox, http: requests
 def test_goal_targets_name_their_assignee_by_user_id(
     sandbox: RunningSandbox, http: requests.Session
 ) -> None:
-    goals = _all_pages(http, sandbox, "/crm/v3/objects/goal_targets",
-                       properties="hs_target_amount,hs_assignee_user_id,hs_milestone,hs_start_datetime")  # fmt: skip
+    goals = _all_pages(
+        http,
+        sandbox,
+        "/crm/v3/objects/goal_targets",
+        properties="hs_target_amount,hs_assignee_user_id,hs_milestone,hs_start_datetime",
+    )
     user_ids = {str(o["userId"]) for o in _get(http, sandbox, "/crm/v3/owners").json()["results"]}
     user_ids |= {
         str(o["userId"])
@@ -186,13 +221,19 @@ def test_v4_batch_associations_match_the_list_associations(
         "results"
     ]
     inputs = [{"id": d["id"]} for d in deals]
-    body = http.post(sandbox.base_url + "/crm/v4/associations/deals/contacts/batch/read",
-                     json={"inputs": inputs}, headers=HUBSPOT_HEADERS).json()  # fmt: skip
+    body = http.post(
+        sandbox.base_url + "/crm/v4/associations/deals/contacts/batch/read",
+        json={"inputs": inputs},
+        headers=HUBSPOT_HEADERS,
+    ).json()
     batch = {
         r["from"]["id"]: sorted(str(t["toObjectId"]) for t in r["to"]) for r in body["results"]
     }
-    listed = {d["id"]: sorted(a["id"] for a in d["associations"]["contacts"]["results"])
-              for d in deals if "associations" in d}  # fmt: skip
+    listed = {
+        d["id"]: sorted(a["id"] for a in d["associations"]["contacts"]["results"])
+        for d in deals
+        if "associations" in d
+    }
     assert body["status"] == "COMPLETE" and batch == listed
     assert body["results"][0]["to"][0]["associationTypes"] == [
         {"category": "HUBSPOT_DEFINED", "typeId": 3, "label": None}

@@ -58,8 +58,12 @@ def test_business_lines_cover_every_phone_type(sandbox: RunningSandbox) -> None:
     numbers = requests.get(sandbox.base_url + "/v1/numbers", auth=AIRCALL_AUTH).json()["numbers"]
     parsed = [phonenumbers.parse(n["digits"]) for n in numbers]
     assert all(phonenumbers.is_valid_number(p) for p in parsed)
-    assert {phonenumbers.number_type(p) for p in parsed} == {PhoneType.TOLL_FREE, PhoneType.FIXED_LINE,
-                                                            PhoneType.VOIP, PhoneType.MOBILE}  # fmt: skip
+    assert {phonenumbers.number_type(p) for p in parsed} == {
+        PhoneType.TOLL_FREE,
+        PhoneType.FIXED_LINE,
+        PhoneType.VOIP,
+        PhoneType.MOBILE,
+    }
     assert all(" " in n["digits"] for n in numbers)
 
 
@@ -75,8 +79,14 @@ def test_year_crosses_both_dst_changes_with_calls_on_those_days(business: Busine
 
 def test_calls_cover_every_outcome(facts: list[CallFact]) -> None:
     reasons = {f.reason for f in facts if f.reason}
-    assert reasons == {"out_of_opening_hours", "short_abandoned", "abandoned_in_ivr", "abandoned_in_classic",
-                       "no_available_agent", "agents_did_not_answer"}  # fmt: skip
+    assert reasons == {
+        "out_of_opening_hours",
+        "short_abandoned",
+        "abandoned_in_ivr",
+        "abandoned_in_classic",
+        "no_available_agent",
+        "agents_did_not_answer",
+    }
     assert any(f.external == "anonymous" for f in facts)
     assert any(f.voicemail for f in facts) and any(f.archived for f in facts)
     assert {f.status for f in facts} == {"done", "initial", "answered"}
