@@ -1,0 +1,32 @@
+-- kpis.md invariant: every agent_id of every export exists in the agent dimension.
+with
+
+export_agent_ids as (
+    select 'kpi_sales_daily' as export_name, agent_id from {{ ref('kpi_sales_daily') }}
+    union all
+    select 'kpi_agent_credit_daily', agent_id from {{ ref('kpi_agent_credit_daily') }}
+    union all
+    select 'kpi_targets_monthly', agent_id from {{ ref('kpi_targets_monthly') }}
+    union all
+    select 'kpi_customers.acquisition_agent_id', acquisition_agent_id from {{ ref('kpi_customers') }}
+    union all
+    select 'kpi_customers.owner_agent_id', owner_agent_id from {{ ref('kpi_customers') }}
+    union all
+    select 'kpi_leads_daily', agent_id from {{ ref('kpi_leads_daily') }}
+    union all
+    select 'kpi_calls_daily', agent_id from {{ ref('kpi_calls_daily') }}
+),
+
+dim_agents as (
+    select * from {{ ref('dim_agents') }}
+),
+
+missing as (
+    select export_agent_ids.*
+    from export_agent_ids
+    left join dim_agents
+        on export_agent_ids.agent_id = dim_agents.agent_id
+    where dim_agents.agent_id is null
+)
+
+select * from missing

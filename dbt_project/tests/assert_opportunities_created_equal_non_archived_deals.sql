@@ -1,0 +1,20 @@
+-- kpis.md invariant: SUM(opportunities_created) over kpi_sales_daily = non-archived deals
+-- in the CRM, counted straight from the raw layer.
+with
+
+exported as (
+    select coalesce(sum(opportunities_created), 0) as opportunities_created
+    from {{ ref('kpi_sales_daily') }}
+),
+
+crm as (
+    select count(*) as non_archived_deals
+    from {{ source('hubspot', 'deals') }}
+    where not is_archived
+        and not coalesce(cast(record ->> '$.archived' as boolean), false)
+)
+
+select *
+from exported
+cross join crm
+where exported.opportunities_created != crm.non_archived_deals

@@ -1,0 +1,24 @@
+-- kpis.md invariants: SUM(opportunities_won) over kpi_sales_daily = won deals, and
+-- SUM(revenue_won) = their total amount in the reporting currency.
+with
+
+exported as (
+    select
+        coalesce(sum(opportunities_won), 0) as opportunities_won,
+        coalesce(sum(revenue_won), 0) as revenue_won
+    from {{ ref('kpi_sales_daily') }}
+),
+
+won_deals as (
+    select
+        count(*) as won_deals,
+        coalesce(sum(amount_reporting), 0) as won_amount
+    from {{ ref('int_deals_classified') }}
+    where is_won
+)
+
+select *
+from exported
+cross join won_deals
+where exported.opportunities_won != won_deals.won_deals
+    or exported.revenue_won != won_deals.won_amount

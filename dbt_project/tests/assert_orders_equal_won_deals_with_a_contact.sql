@@ -1,0 +1,24 @@
+-- kpis.md invariant: SUM(orders) over kpi_customers = won deals with a contact (an
+-- existing, non-archived associated contact).
+with
+
+exported as (
+    select coalesce(sum(orders), 0) as orders
+    from {{ ref('kpi_customers') }}
+),
+
+won_deals_with_contact as (
+    select count(distinct int_deals_classified.deal_id) as won_deals
+    from {{ ref('int_deals_classified') }} as int_deals_classified
+    inner join {{ ref('stg_hubspot__deal_contacts') }} as stg_hubspot__deal_contacts
+        on int_deals_classified.deal_id = stg_hubspot__deal_contacts.deal_id
+    inner join {{ ref('stg_hubspot__contacts') }} as stg_hubspot__contacts
+        on stg_hubspot__deal_contacts.contact_id = stg_hubspot__contacts.contact_id
+    where int_deals_classified.is_won
+        and not stg_hubspot__contacts.is_archived
+)
+
+select *
+from exported
+cross join won_deals_with_contact
+where exported.orders != won_deals_with_contact.won_deals
