@@ -90,7 +90,6 @@ def publish(
         publication = Publication(build, version, manifest_bytes(build, version, generated_at))
         on_step("built")
         staged = _stage_all(targets, publication, on_step)
-        on_step("all_staged")
         locations = _commit_all(staged, targets)
     logger.info("published %s to %s", version, ", ".join(locations))
     return PublishResult(version, build.content_sha256, counts, tuple(locations))
@@ -127,6 +126,7 @@ def _stage_all(
     try:
         for target in targets:
             staged.append(target.stage(publication, on_step))
+        on_step("all_staged")
     except BaseException:
         for item in staged:
             with contextlib.suppress(Exception):
