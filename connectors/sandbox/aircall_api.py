@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -68,9 +69,10 @@ def list_calls(business: Business, request: Request, cap: int) -> Response:
     total, rows = store.window(
         _bound(request, "from"), _bound(request, "to"), descending, offset, room
     )
-    calls = [store.render(row, business.world) for row in rows] if room else []
+    calls = [store.fragment(row) for row in rows] if room else []
     meta = _meta(request, len(calls), total, page, per_page, cap)
-    return json_response(200, {"calls": calls, "meta": meta})
+    meta_json = json.dumps(meta, separators=(",", ":")).encode()
+    return Response(200, b'{"calls":[' + b",".join(calls) + b'],"meta":' + meta_json + b"}")
 
 
 def get_call(business: Business, request: Request, call_id: str) -> Response:
@@ -78,7 +80,7 @@ def get_call(business: Business, request: Request, call_id: str) -> Response:
         index = (int(call_id) - CALL_ID_BASE) // DAY_STRIDE
         for row in business.calls.rows(index):
             if row[0] == int(call_id):
-                return json_response(200, {"call": business.calls.render(row, business.world)})
+                return json_response(200, {"call": business.calls.render(row)})
     return aircall_error(404, "Not found", "Check the id of the resource")
 
 

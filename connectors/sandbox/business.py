@@ -10,9 +10,9 @@ from connectors.sandbox.calls import CallWorld
 from connectors.sandbox.callstore import CallStore
 from connectors.sandbox.clock import Calendar
 from connectors.sandbox.config import SandboxConfig
+from connectors.sandbox.context import JourneyContext
 from connectors.sandbox.crm import pipelines
 from connectors.sandbox.crmbuild import plan_year
-from connectors.sandbox.journeys import JourneyContext
 from connectors.sandbox.noise import NoiseContext, aircall_contacts, customer_pool
 from connectors.sandbox.objects import ObjectStore
 from connectors.sandbox.people import build_agents
@@ -51,7 +51,7 @@ class Business:
         noise = NoiseContext(
             config.seed, config.scale, self.calendar, self.lines, self.agents, customers
         )
-        self.calls = CallStore(noise, plans.calls_by_day, config.call_day_cache)
+        self.calls = CallStore(noise, plans.calls_by_day, self.world, config.call_day_cache)
         self.lock = threading.RLock()  # serialises mutations against each other
         self.mutation_count = 0
         self.build_seconds = time.perf_counter() - started

@@ -37,6 +37,7 @@ class CallFact:
     status: str = "done"
 
 
+@functools.cache  # static per agent/line/team; shared by every rendered call
 def user_json(agent: Agent) -> dict[str, Any]:
     """The embedded `user` object of a call (a subset of /v1/users)."""
     return {
@@ -51,6 +52,7 @@ def user_json(agent: Agent) -> dict[str, Any]:
     }
 
 
+@functools.cache
 def number_json(line: BusinessLine) -> dict[str, Any]:
     """The embedded `number` object of a call (a subset of /v1/numbers)."""
     return {
@@ -67,6 +69,7 @@ def number_json(line: BusinessLine) -> dict[str, Any]:
     }
 
 
+@functools.cache
 def team_json(team_key: str) -> dict[str, Any]:
     team_id, name = AIRCALL_TEAMS[team_key]
     return {
@@ -84,7 +87,7 @@ def raw_digits(external: str) -> str:
 
 @functools.lru_cache(maxsize=200_000)
 def _country(external: str) -> str:
-    if external == "anonymous":
+    if external == "anonymous" or external.startswith("+33"):
         return "FR"
     return phonenumbers.region_code_for_number(phonenumbers.parse(external)) or "FR"
 

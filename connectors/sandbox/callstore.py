@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import bisect
 import functools
+import json
 import random
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 from connectors.sandbox.calls import CallFact, CallWorld, render_call
+from connectors.sandbox.clock import Calendar
 from connectors.sandbox.noise import NoiseContext, noise_day
 
 CALL_ID_BASE = 1_800_000_000
@@ -21,18 +23,27 @@ class CallStore:
     """All calls of the year without holding them: noise is regenerated per day on demand."""
 
     def __init__(
-        self, ctx: NoiseContext, journey_calls: dict[int, list[CallFact]], cache_days: int
+        self,
+        ctx: NoiseContext,
+        journey_calls: dict[int, list[CallFact]],
+        world: CallWorld,
+        cache_days: int,
     ):
         self._ctx = ctx
+        self._world = world
         self._journey = journey_calls
         self._counts: list[int | None] = [None] * len(ctx.calendar.days)
         self._extra: dict[int, list[Row]] = {}
         self.patches: dict[int, dict[str, Any]] = {}
         self._lock = threading.Lock()
         self._generated = functools.lru_cache(maxsize=cache_days)(self._generate)
+        # Rendered JSON per day: a page is then a join of bytes. Fewer days at large scales
+        # keep memory flat (a rendered call is about 1.3 kB).
+        fragment_days = max(2, int(cache_days / max(1.0, ctx.scale)))
+        self._fragments = functools.lru_cache(maxsize=fragment_days)(self._render_day)
 
     @property
-    def calendar(self) -> Any:
+    def calendar(self) -> Calendar:
         return self._ctx.calendar
 
     def _generate(self, index: int) -> tuple[Row, ...]:
@@ -140,5 +151,26 @@ class CallStore:
         )
         return iter(rows[lo:hi])
 
-    def render(self, row: Row, world: CallWorld) -> dict[str, Any]:
-        return render_call(row[0], row[1], world, self.patches.get(row[0]))
+    def render(self, row: Row) -> dict[str, Any]:
+        return render_call(row[0], row[1], self._world, self.patches.get(row[0]))
+
+    def _render_day(self, index: int) -> tuple[bytes, ...]:
+        return tuple(
+            _dump(render_call(i, fact, self._world, None)) for i, fact in self._generated(index)
+        )
+
+    def fragment(self, row: Row) -> bytes:
+        """The call's JSON bytes, from the per-day cache unless a mutation patched it."""
+        call_id = row[0]
+        index, position = divmod(call_id - CALL_ID_BASE, DAY_STRIDE)
+        if (
+            call_id in self.patches
+            or position >= DAY_STRIDE // 2
+            or not 0 <= index < len(self._counts)
+        ):
+            return _dump(self.render(row))
+        return self._fragments(index)[position]
+
+
+def _dump(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from connectors.sandbox.config import BUSINESS_TIMEZONE
@@ -26,6 +27,7 @@ def local_instant(day: dt.date, seconds_after_midnight: int) -> int:
     return int(wall.timestamp())
 
 
+@functools.lru_cache(maxsize=1 << 18)  # pages are re-read; formatting dominated search time
 def iso_ms(epoch_ms: int) -> str:
     """Format epoch milliseconds like HubSpot: `2024-05-02T08:12:44.123Z`."""
     moment = dt.datetime.fromtimestamp(epoch_ms / 1000, UTC)

@@ -6,8 +6,9 @@ import random
 from dataclasses import dataclass
 
 from connectors.sandbox.calls import CallFact
+from connectors.sandbox.context import Journey, JourneyContext
 from connectors.sandbox.deals import DAY_MS, DealPlan, deal_rate, plan_deal, win_probability
-from connectors.sandbox.journeys import Journey, JourneyContext, plan_journey
+from connectors.sandbox.journeys import plan_journey
 from connectors.sandbox.leads import Lead, new_lead
 
 GRACE_S = 24 * 3600

@@ -3,57 +3,17 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 
 from connectors.sandbox.calls import CallFact
-from connectors.sandbox.clock import Calendar, local_instant
+from connectors.sandbox.context import DAY, HOUR, Journey, JourneyContext, at
 from connectors.sandbox.dialing import evening_second, inbound, office_second, outbound
-from connectors.sandbox.leads import Lead, call_source, new_lead, web_source
-from connectors.sandbox.people import Agent
-from connectors.sandbox.phones import BusinessLine
+from connectors.sandbox.followups import assign_owner, follow_ups
+from connectors.sandbox.leads import call_source, new_lead, web_source
 
-HOUR = 3600
-DAY = 86_400
 KINDS = ("inbound", "outbound", "web_call", "web", "import")
 KIND_WEIGHTS = (50, 13, 14, 17, 6)
 LINE_KINDS = ("toll_free", "geographic", "national", "mobile")
 LINE_KIND_WEIGHTS = (34, 24, 14, 28)
-
-
-@dataclass(frozen=True, slots=True)
-class JourneyContext:
-    """The company as the journey planner sees it."""
-
-    calendar: Calendar
-    lines: tuple[BusinessLine, ...]
-    agents: tuple[Agent, ...]
-
-    def staff(self, index: int, roles: tuple[str, ...]) -> list[int]:
-        """Agents with an Aircall seat in one of `roles`, still employed on day `index`."""
-        return [a.index for a in self.agents if a.role in roles and a.user_id and a.works_on(index)]
-
-    def lines_of(self, kind: str) -> list[int]:
-        return [i for i, line in enumerate(self.lines) if line.kind == kind]
-
-    def outbound_line(self, rng: random.Random, agent: int) -> int:
-        # Nobody dials out from a toll-free number; support dials from support lines.
-        team = "support" if self.agents[agent].role == "support" else "sales"
-        usable = [
-            i for i, ln in enumerate(self.lines) if ln.team_key == team and ln.kind != "toll_free"
-        ]
-        return usable[agent % len(usable)] if rng.random() < 0.8 else rng.choice(usable)
-
-    def day_of(self, epoch_s: int) -> int:
-        return self.calendar.day_index(epoch_s)
-
-
-@dataclass(slots=True)
-class Journey:
-    """A lead plus every call it made or received; `anchor` is its first touch (UNIX s)."""
-
-    lead: Lead
-    calls: list[CallFact] = field(default_factory=list)
-    anchor: int = 0
 
 
 def plan_journey(rng: random.Random, ctx: JourneyContext, key: int, index: int) -> Journey:
@@ -67,14 +27,10 @@ def plan_journey(rng: random.Random, ctx: JourneyContext, key: int, index: int) 
         "web": _web_only,
         "import": _imported,
     }[kind](rng, ctx, journey, index)
-    _assign_owner(rng, ctx, journey, index)
-    _follow_ups(rng, ctx, journey)
+    assign_owner(rng, ctx, journey, index)
+    follow_ups(rng, ctx, journey)
     journey.calls = [c for c in journey.calls if c.started_at < ctx.calendar.end]
     return journey
-
-
-def _at(ctx: JourneyContext, index: int, second: int) -> int:
-    return local_instant(ctx.calendar.days[index], second)
 
 
 def _created_after_call(rng: random.Random, call_start: int) -> int:
@@ -143,7 +99,7 @@ def _outbound_first(rng: random.Random, ctx: JourneyContext, journey: Journey, i
     sdr = rng.choice(ctx.staff(index, ("sdr",)))
     first = outbound(
         rng,
-        _at(ctx, index, office_second(rng)),
+        at(ctx, index, office_second(rng)),
         ctx.outbound_line(rng, sdr),
         sdr,
         lead.numbers[0],
@@ -161,7 +117,7 @@ def _outbound_first(rng: random.Random, ctx: JourneyContext, journey: Journey, i
 def _web_then_call(rng: random.Random, ctx: JourneyContext, journey: Journey, index: int) -> None:
     """Web form first; then a rep calls, or the lead calls, mostly inside the 24 h grace."""
     lead = journey.lead
-    created = _at(ctx, index, rng.randint(7 * HOUR, 23 * HOUR))
+    created = at(ctx, index, rng.randint(7 * HOUR, 23 * HOUR))
     lead.created_ms = created * 1000 + rng.randrange(1000)
     lead.source = web_source(rng)
     journey.anchor = created
@@ -195,7 +151,7 @@ def _web_then_call(rng: random.Random, ctx: JourneyContext, journey: Journey, in
 def _web_only(rng: random.Random, ctx: JourneyContext, journey: Journey, index: int) -> None:
     """Web lead; when someone calls, it is days later, past the grace: the CRM source wins."""
     lead = journey.lead
-    created = _at(ctx, index, rng.randint(6 * HOUR, 24 * HOUR - 1))
+    created = at(ctx, index, rng.randint(6 * HOUR, 24 * HOUR - 1))
     lead.created_ms = created * 1000 + rng.randrange(1000)
     lead.source = web_source(rng)
     journey.anchor = created
@@ -210,7 +166,7 @@ def _web_only(rng: random.Random, ctx: JourneyContext, journey: Journey, index: 
 def _imported(rng: random.Random, ctx: JourneyContext, journey: Journey, index: int) -> None:
     """A purchased list imported at 10:00:00.000 (identical createdate), called weeks later."""
     lead = journey.lead
-    created = _at(ctx, index, 10 * HOUR)
+    created = at(ctx, index, 10 * HOUR)
     lead.created_ms = created * 1000
     lead.source = ("OFFLINE", "IMPORT", "liste-salon")
     journey.anchor = created
@@ -219,59 +175,3 @@ def _imported(rng: random.Random, ctx: JourneyContext, journey: Journey, index: 
     journey.calls.append(
         outbound(rng, later, ctx.outbound_line(rng, sdr), sdr, lead.numbers[0], 0.5)
     )
-
-
-def _assign_owner(rng: random.Random, ctx: JourneyContext, journey: Journey, index: int) -> None:
-    handled = [
-        c.agent
-        for c in sorted(journey.calls, key=lambda c: c.started_at)
-        if c.answered_at and c.agent >= 0
-    ]
-    first = handled[0] if handled else -1
-    if rng.random() < 0.03:
-        journey.lead.owner = -1
-    elif (first >= 0 and ctx.agents[first].role in ("sales", "manager")) or (
-        first >= 0 and ctx.agents[first].role == "sdr" and rng.random() < 0.5
-    ):
-        journey.lead.owner = first
-    else:  # support or SDR handed the lead over to a sales rep
-        journey.lead.owner = rng.choice(ctx.staff(index, ("sales",)))
-
-
-def _follow_ups(rng: random.Random, ctx: JourneyContext, journey: Journey) -> None:
-    """Later calls over the following weeks, by the owner and other agents."""
-    count = rng.choices((0, 1, 2, 3, 4, 6), weights=(25, 25, 20, 15, 10, 5))[0]
-    span = rng.randint(2, 60) * DAY
-    for _ in range(count):
-        index = ctx.day_of(journey.anchor + rng.randint(HOUR, span))
-        if index >= len(ctx.calendar.days):
-            continue
-        owner = journey.lead.owner
-        roles = ("support",) if rng.random() < 0.1 else ("sales", "manager")
-        agent = (
-            owner
-            if owner >= 0 and ctx.agents[owner].works_on(index) and rng.random() < 0.65
-            else rng.choice(ctx.staff(index, roles))
-        )
-        number = rng.choice(journey.lead.numbers)
-        if rng.random() < 0.7:
-            call = outbound(
-                rng,
-                _at(ctx, index, office_second(rng)),
-                ctx.outbound_line(rng, agent),
-                agent,
-                number,
-                0.6,
-            )
-        else:
-            line_index = ctx.outbound_line(rng, agent)
-            answerer = agent if rng.random() < 0.8 else None
-            call = inbound(
-                rng,
-                (ctx.calendar.days[index], office_second(rng)),
-                line_index,
-                ctx.lines[line_index],
-                number,
-                answerer,
-            )
-        journey.calls.append(call)

@@ -1,0 +1,55 @@
+"""What lead-journey planners share: the company as they see it, and the journey itself."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from connectors.sandbox.calls import CallFact
+from connectors.sandbox.clock import Calendar, local_instant
+from connectors.sandbox.leads import Lead
+from connectors.sandbox.people import Agent
+from connectors.sandbox.phones import BusinessLine
+
+HOUR = 3600
+DAY = 86_400
+
+
+@dataclass(frozen=True, slots=True)
+class JourneyContext:
+    """The company as the journey planner sees it."""
+
+    calendar: Calendar
+    lines: tuple[BusinessLine, ...]
+    agents: tuple[Agent, ...]
+
+    def staff(self, index: int, roles: tuple[str, ...]) -> list[int]:
+        """Agents with an Aircall seat in one of `roles`, still employed on day `index`."""
+        return [a.index for a in self.agents if a.role in roles and a.user_id and a.works_on(index)]
+
+    def lines_of(self, kind: str) -> list[int]:
+        return [i for i, line in enumerate(self.lines) if line.kind == kind]
+
+    def outbound_line(self, rng: random.Random, agent: int) -> int:
+        # Nobody dials out from a toll-free number; support dials from support lines.
+        team = "support" if self.agents[agent].role == "support" else "sales"
+        usable = [
+            i for i, ln in enumerate(self.lines) if ln.team_key == team and ln.kind != "toll_free"
+        ]
+        return usable[agent % len(usable)] if rng.random() < 0.8 else rng.choice(usable)
+
+    def day_of(self, epoch_s: int) -> int:
+        return self.calendar.day_index(epoch_s)
+
+
+@dataclass(slots=True)
+class Journey:
+    """A lead plus every call it made or received; `anchor` is its first touch (UNIX s)."""
+
+    lead: Lead
+    calls: list[CallFact] = field(default_factory=list)
+    anchor: int = 0
+
+
+def at(ctx: JourneyContext, index: int, second: int) -> int:
+    return local_instant(ctx.calendar.days[index], second)
