@@ -79,30 +79,55 @@ class SearchStream:
         while True:
             paginator = CappedAfterPaginator(self._cap, self._page_size)
             last_seen: datetime | None = None
-            pages = paginate(partial(self._search, lower, until), paginator)
-            for page in pages:
+            filters = self._range(lower, until)
+            for page in paginate(partial(self._query, filters, self._modified), paginator):
                 records = page.get("results") or []
                 if records:
                     last_seen = self.shape.modified_at(records[-1])
                 yield records
             if not paginator.capped:
                 return
-            if last_seen is None or last_seen == lower:
-                raise ConnectorError(
-                    f"{self.name}: more than {self._cap} records share the modified time "
-                    f"{lower}; the search API cannot page past them"
-                )
-            lower = last_seen
+            if last_seen is None:
+                raise ConnectorError(f"{self.name}: capped search pages carried no records")
+            if last_seen == lower:
+                # More records than the cap share this instant (bulk imports do that): read
+                # them by id, then go on just after it.
+                yield from self._one_instant(last_seen)
+                lower = last_seen + timedelta(milliseconds=1)
+            else:
+                lower = last_seen
 
-    def _search(self, since: datetime | None, until: datetime, after: str | None) -> dict[str, Any]:
+    def _one_instant(self, instant: datetime) -> Iterator[list[dict[str, Any]]]:
+        """Every record modified at ``instant``, keyset-paged on ``hs_object_id``."""
+        last_id: str | None = None
+        while True:
+            filters = self._range(instant, instant + timedelta(milliseconds=1))
+            if last_id is not None:
+                filters.append({"propertyName": "hs_object_id", "operator": "GT", "value": last_id})
+            paginator = CappedAfterPaginator(self._cap, self._page_size)
+            previous = last_id
+            for page in paginate(partial(self._query, filters, "hs_object_id"), paginator):
+                records = page.get("results") or []
+                if records:
+                    last_id = str(records[-1]["id"])
+                yield records
+            if not paginator.capped:
+                return
+            if last_id == previous:
+                raise ConnectorError(f"{self.name}: id keyset made no progress at {instant}")
+
+    def _range(self, since: datetime | None, until: datetime) -> list[dict[str, Any]]:
         filters = [{"propertyName": self._modified, "operator": "LT", "value": epoch_ms(until)}]
         if since is not None:
             filters.insert(
                 0, {"propertyName": self._modified, "operator": "GTE", "value": epoch_ms(since)}
             )
+        return filters
+
+    def _query(self, filters: list[dict[str, Any]], sort: str, after: str | None) -> dict[str, Any]:
         body: dict[str, Any] = {
             "filterGroups": [{"filters": filters}],
-            "sorts": [{"propertyName": self._modified, "direction": "ASCENDING"}],
+            "sorts": [{"propertyName": sort, "direction": "ASCENDING"}],
             "properties": list(self._properties),
             "limit": self._page_size,
         }
