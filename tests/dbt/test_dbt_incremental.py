@@ -1,0 +1,72 @@
+"""Incremental facts stay equal to a full refresh when late and changed calls arrive."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import duckdb
+from conftest import DbtWarehouse, run_dbt
+from raw_fixture import NUMBER_MOBILE, NUMBER_PARIS, USER_LEA, call
+
+LATE_LOAD = dt.datetime(2026, 3, 21, 6, 0, tzinfo=dt.UTC)
+COMPARED = {
+    "marts.fct_interactions": "interaction_id",
+    "marts.fct_calls": "call_id",
+    "marts.kpi_calls_daily": "date, business_line, agent_id, direction",
+}
+
+
+def land_late_calls(path: str) -> None:
+    """A late callback of an old missed call, and a re-written (now answered) call."""
+    late = call(1820036600, "outbound", "2026-03-29T22:45:00Z", 4, 90, "+33 6 99 88 77 66",
+                NUMBER_MOBILE, USER_LEA)  # fmt: skip
+    changed = call(1820036556, "inbound", "2026-03-28T23:30:00Z", 12, 40, "anonymous",
+                   NUMBER_PARIS, USER_LEA)  # fmt: skip
+    with duckdb.connect(path) as con:
+        con.execute(
+            "insert into raw_aircall.calls values (?, ?, null, false, ?, 'late-run')",
+            [str(late["id"]), json.dumps(late, sort_keys=True), LATE_LOAD],
+        )
+        con.execute(
+            "update raw_aircall.calls set record = ?, _loaded_at = ? where id = ?",
+            [json.dumps(changed, sort_keys=True), LATE_LOAD, str(changed["id"])],
+        )
+
+
+def snapshot(path: str) -> dict[str, list[tuple]]:
+    with duckdb.connect(path, read_only=True) as con:
+        return {
+            table: con.execute(f"select * exclude (loaded_at) from {table} order by {order}").fetchall()
+            if "kpi_" not in table
+            else con.execute(f"select * from {table} order by {order}").fetchall()
+            for table, order in COMPARED.items()
+        }
+
+
+def test_incremental_run_equals_full_refresh(warehouse_copy: DbtWarehouse) -> None:
+    # given a built warehouse and calls that arrive late or change
+    path = str(warehouse_copy.path)
+    land_late_calls(path)
+    with duckdb.connect(path, read_only=True) as con:
+        before = con.execute(
+            "select is_missed_called_back_1h from marts.fct_calls where call_id = '1820036557'"
+        ).fetchall()
+    assert before == [(False,)]  # the only callback came 61 min later
+    # when the facts run incrementally
+    run_dbt(warehouse_copy.path, warehouse_copy.scratch, "run")
+    incremental = snapshot(path)
+    # then they equal a full refresh of the same raw layer
+    run_dbt(warehouse_copy.path, warehouse_copy.scratch, "run", "--full-refresh")
+    assert incremental == snapshot(path)
+    calls = {row[0]: row for row in incremental["marts.fct_calls"]}
+    assert "1820036600" in calls  # the late call landed
+    with duckdb.connect(path, read_only=True) as con:
+        called_back = con.execute(
+            "select is_missed_called_back_1h from marts.fct_calls where call_id = '1820036557'"
+        ).fetchall()
+        now_answered = con.execute(
+            "select is_answered from marts.fct_calls where call_id = '1820036556'"
+        ).fetchall()
+    assert called_back == [(True,)]  # its missed call, 15 min earlier, is now called back within 1 h
+    assert now_answered == [(True,)]
