@@ -1,15 +1,19 @@
-"""Build the warehouse under test end to end: sandbox -> connectors -> raw layer -> dbt build."""
+"""Build the warehouses under test: sandbox or hand-made fixture -> raw layer -> dbt."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
+from . import fixture
+from .settings import Settings, read_seeds
 
 REPO = Path(__file__).resolve().parents[3]
 DBT_PROJECT = REPO / "dbt_project"
@@ -17,16 +21,21 @@ SEED = 20260615
 SCALE = 0.05  # a few thousand calls: enough for every edge case, small enough for seconds
 AS_OF = date(2026, 6, 15)  # fixed, so the data set is the same on every run
 PII_HASH_KEY = "recomputation-test-key"
+# The fixture's seed override must reach dbt too, so its build uses a copy of the project.
+FIXTURE_CHANNEL_MAPPING = "business_line,channel,channel_label\n" + "".join(
+    f"{line},{o.channel},{o.channel_label}\n"
+    for line, o in fixture.settings().channel_mapping.items()
+)
 
 
 @dataclass(frozen=True, slots=True)
 class BuiltWarehouse:
     path: Path
-    now: datetime  # the run's time as dbt saw it ("now" for open deals and the last month)
-    pii_hash_key: str
+    settings: Settings  # what dbt was configured with, "now" being the time of its build
 
 
 def sync_sandbox(path: Path) -> None:
+    """Start the sandbox at a small fixed scale and sync every stream into `path`."""
     from connectors.config import AircallConfig, HubSpotConfig
     from connectors.registry import build_streams, sync_stream
     from connectors.sandbox import SandboxConfig, start_sandbox
@@ -46,13 +55,50 @@ def sync_sandbox(path: Path) -> None:
             sync_stream(stream, path, "recomputation-test")
 
 
-def dbt_build(path: Path, scratch: Path) -> None:
-    env = os.environ | {"DUCKDB_PATH": str(path), "PII_HASH_KEY": PII_HASH_KEY}
+def dbt_build(path: Path, scratch: Path, settings: Settings, project: Path, *args: str) -> None:
+    """`dbt build` on `path`, every setting pinned so no ambient variable changes a number."""
+    env = os.environ | {
+        "DUCKDB_PATH": str(path),
+        "PII_HASH_KEY": settings.pii_hash_key,
+        "REPORTING_TIMEZONE": settings.timezone,
+        "REPORTING_CURRENCY": settings.currency,
+        "DEFAULT_PHONE_REGION": settings.phone_region,
+        "FIRST_TOUCH_GRACE_HOURS": str(int(settings.grace.total_seconds() // 3600)),
+    }
     dbt = Path(sys.executable).with_name("dbt")
     command = [
-        str(dbt), "build", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-        "--target-path", str(scratch / "target"), "--log-path", str(scratch / "logs"),
+        str(dbt), "build", "--project-dir", str(project), "--profiles-dir", str(project),
+        "--target-path", str(scratch / "target"), "--log-path", str(scratch / "logs"), *args,
     ]  # fmt: skip
     done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         pytest.fail(f"dbt build failed ({done.returncode}):\n{done.stdout[-6000:]}{done.stderr}")
+
+
+def build_sandbox_warehouse(scratch: Path) -> BuiltWarehouse:
+    path = scratch / "warehouse.duckdb"
+    sync_sandbox(path)
+    settings = Settings(now=_now(), pii_hash_key=PII_HASH_KEY, **read_seeds(DBT_PROJECT / "seeds"))
+    dbt_build(path, scratch, settings, DBT_PROJECT)
+    # dbt takes "now" from its own clock; every sandbox record is before AS_OF, so any instant
+    # of the build gives the same numbers, unless the build straddles a month boundary.
+    return BuiltWarehouse(path, settings)
+
+
+def build_fixture_warehouse(scratch: Path) -> BuiltWarehouse:
+    """The hand-made edge cases through dbt: models and seeds (its tests run on the sandbox)."""
+    path = scratch / "fixture.duckdb"
+    fixture.write_fixture(path)
+    project = scratch / "dbt_project"
+    ignore = shutil.ignore_patterns("target", "logs", "dbt_packages")
+    shutil.copytree(DBT_PROJECT, project, ignore=ignore)
+    (project / "seeds" / "channel_mapping.csv").write_text(FIXTURE_CHANNEL_MAPPING)
+    settings = replace(fixture.settings(), now=_now(), **read_seeds(project / "seeds"))
+    dbt_build(
+        path, scratch, settings, project, "--resource-type", "seed", "--resource-type", "model"
+    )
+    return BuiltWarehouse(path, settings)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
