@@ -18,8 +18,18 @@ def local_midnight(day: dt.date) -> int:
     return int(dt.datetime.combine(day, dt.time(), BUSINESS_TIMEZONE).timestamp())
 
 
+@functools.lru_cache(maxsize=4096)
+def _plain_midnight(day: dt.date) -> int | None:
+    """Local midnight of `day` when the day has no DST change (then wall time = offset)."""
+    midnight = local_midnight(day)
+    return midnight if local_midnight(day + dt.timedelta(days=1)) - midnight == 86_400 else None
+
+
 def local_instant(day: dt.date, seconds_after_midnight: int) -> int:
     """Return the UNIX second of a wall-clock time on `day` (DST-aware)."""
+    midnight = _plain_midnight(day)
+    if midnight is not None and 0 <= seconds_after_midnight < 86_400:
+        return midnight + seconds_after_midnight  # the generator's hot path
     hours, rest = divmod(seconds_after_midnight, 3600)
     if hours >= 24:
         return local_midnight(day + dt.timedelta(days=1)) + (seconds_after_midnight - 86400)

@@ -22,10 +22,18 @@ class JourneyContext:
     calendar: Calendar
     lines: tuple[BusinessLine, ...]
     agents: tuple[Agent, ...]
+    _staff: dict[tuple[int, tuple[str, ...]], list[int]] = field(
+        default_factory=dict, compare=False
+    )
 
     def staff(self, index: int, roles: tuple[str, ...]) -> list[int]:
         """Agents with an Aircall seat in one of `roles`, still employed on day `index`."""
-        return [a.index for a in self.agents if a.role in roles and a.user_id and a.works_on(index)]
+        key = (index, roles)
+        if key not in self._staff:  # asked for hundreds of thousands of times per build
+            self._staff[key] = [
+                a.index for a in self.agents if a.role in roles and a.user_id and a.works_on(index)
+            ]
+        return self._staff[key]
 
     def lines_of(self, kind: str) -> list[int]:
         return [i for i, line in enumerate(self.lines) if line.kind == kind]

@@ -77,7 +77,7 @@ def money(rng: random.Random, renewal: bool) -> tuple[str | None, str | None, st
     """(amount, deal_currency_code, amount_in_home_currency), all HubSpot strings."""
     value = round(rng.lognormvariate(6.8 if renewal else 8.0, 0.5) / 10) * 10
     # A few export customers pay in USD/GBP; some deals were saved without a currency.
-    currency = rng.choices(("EUR", "USD", "GBP", None), weights=(88, 5, 3, 4))[0]
+    currency = rng.choices(("EUR", "USD", "GBP", None), cum_weights=(88, 93, 96, 100))[0]
     amount = f"{value:g}" if rng.random() < 0.5 else f"{value + rng.choice((0.5, 0.25, 0.9)):g}"
     home = float(amount) * HOME_RATES.get(currency or "EUR", 1.0)
     # Some portals lack the converted amount on a few deals: dbt must convert with its seed.

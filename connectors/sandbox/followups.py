@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import random
+from itertools import accumulate
 
 from connectors.sandbox.context import DAY, HOUR, Journey, JourneyContext, at
 from connectors.sandbox.dialing import inbound, office_second, outbound
+
+FOLLOW_UP_CUM_WEIGHTS = tuple(accumulate((25, 25, 20, 15, 10, 5)))
 
 
 def assign_owner(rng: random.Random, ctx: JourneyContext, journey: Journey, index: int) -> None:
@@ -27,7 +30,7 @@ def assign_owner(rng: random.Random, ctx: JourneyContext, journey: Journey, inde
 
 def follow_ups(rng: random.Random, ctx: JourneyContext, journey: Journey) -> None:
     """Later calls over the following weeks, by the owner and other agents."""
-    count = rng.choices((0, 1, 2, 3, 4, 6), weights=(25, 25, 20, 15, 10, 5))[0]
+    count = rng.choices((0, 1, 2, 3, 4, 6), cum_weights=FOLLOW_UP_CUM_WEIGHTS)[0]
     span = rng.randint(2, 60) * DAY
     for _ in range(count):
         index = ctx.day_of(journey.anchor + rng.randint(HOUR, span))

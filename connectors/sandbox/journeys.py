@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from itertools import accumulate
 
 from connectors.sandbox.calls import CallFact
 from connectors.sandbox.context import DAY, HOUR, Journey, JourneyContext, at
@@ -12,14 +13,16 @@ from connectors.sandbox.leads import call_source, new_lead, web_source
 
 KINDS = ("inbound", "outbound", "web_call", "web", "import")
 KIND_WEIGHTS = (50, 13, 14, 17, 6)
+CUM_KIND_WEIGHTS = tuple(accumulate(KIND_WEIGHTS))  # choices() is 2x faster with cumulative weights
 LINE_KINDS = ("toll_free", "geographic", "national", "mobile")
 LINE_KIND_WEIGHTS = (34, 24, 14, 28)
+CUM_LINE_KIND_WEIGHTS = tuple(accumulate(LINE_KIND_WEIGHTS))
 
 
 def plan_journey(rng: random.Random, ctx: JourneyContext, key: int, index: int) -> Journey:
     """Plan one lead arriving on day `index`: first touch, CRM creation, owner, follow-ups."""
     journey = Journey(new_lead(rng, key))
-    kind = rng.choices(KINDS, weights=KIND_WEIGHTS)[0]
+    kind = rng.choices(KINDS, cum_weights=CUM_KIND_WEIGHTS)[0]
     {
         "inbound": _inbound_first,
         "outbound": _outbound_first,
@@ -49,7 +52,9 @@ def _created_after_call(rng: random.Random, call_start: int) -> int:
 
 def _inbound_first(rng: random.Random, ctx: JourneyContext, journey: Journey, index: int) -> None:
     lead = journey.lead
-    line_index = rng.choice(ctx.lines_of(rng.choices(LINE_KINDS, weights=LINE_KIND_WEIGHTS)[0]))
+    line_index = rng.choice(
+        ctx.lines_of(rng.choices(LINE_KINDS, cum_weights=CUM_LINE_KIND_WEIGHTS)[0])
+    )
     line = ctx.lines[line_index]
     second = evening_second(rng) if rng.random() < 0.07 else office_second(rng)
     caller = rng.choice(lead.numbers)
@@ -132,7 +137,9 @@ def _web_then_call(rng: random.Random, ctx: JourneyContext, journey: Journey, in
             outbound(rng, start, ctx.outbound_line(rng, agent), agent, lead.numbers[0], 0.65)
         )
         return
-    line_index = rng.choice(ctx.lines_of(rng.choices(LINE_KINDS, weights=LINE_KIND_WEIGHTS)[0]))
+    line_index = rng.choice(
+        ctx.lines_of(rng.choices(LINE_KINDS, cum_weights=CUM_LINE_KIND_WEIGHTS)[0])
+    )
     line = ctx.lines[line_index]
     later = min(index + (1 if rng.random() < 0.4 else 0), len(ctx.calendar.days) - 1)
     answerer = rng.choice(ctx.staff(later, ("sales",))) if rng.random() < 0.75 else None

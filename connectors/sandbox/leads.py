@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from itertools import accumulate
 
 from connectors.sandbox.names import company, email, person
 from connectors.sandbox.phones import (
@@ -25,6 +26,7 @@ WEB_SOURCES = (
     ("OTHER_CAMPAIGNS", "salon-habitat", None),
 )
 WEB_WEIGHTS = (30, 24, 9, 9, 10, 6, 10, 2)
+CUM_WEB_WEIGHTS = tuple(accumulate(WEB_WEIGHTS))
 
 
 @dataclass(slots=True)
@@ -81,7 +83,7 @@ def _phone_fields(
 
 def web_source(rng: random.Random) -> tuple[str, str | None, str | None]:
     """HubSpot's original source of a lead that arrived through the website."""
-    return rng.choices(WEB_SOURCES, weights=WEB_WEIGHTS)[0]
+    return rng.choices(WEB_SOURCES, cum_weights=CUM_WEB_WEIGHTS)[0]
 
 
 def call_source(rng: random.Random) -> tuple[str, str | None, str | None]:

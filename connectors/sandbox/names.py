@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import unicodedata
 
@@ -151,6 +152,7 @@ MAIL_DOMAINS = (
 )
 
 
+@functools.lru_cache(maxsize=1024)  # a few hundred distinct names, slugged millions of times
 def ascii_slug(text: str) -> str:
     """Lower-case ASCII form of a name, as mail providers accept it."""
     decomposed = unicodedata.normalize("NFKD", text)

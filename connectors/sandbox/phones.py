@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import random
 from dataclasses import dataclass
+from itertools import accumulate
 
 import phonenumbers
 
@@ -97,23 +98,29 @@ def foreign_mobile(rng: random.Random) -> str:
     return rng.choice(FOREIGN_NUMBERS).format(rng.randint(0, 999_999))
 
 
+# How often reps type `06 12 ...`, `+33 6 ...`, `0033...`, `+336...`, `(0)6.12...`,
+# `06...`, `06.12...` and `+33 (0)6 ...`.
+STYLE_CUM_WEIGHTS = tuple(accumulate((30, 20, 6, 14, 4, 14, 8, 4)))
+
+
 def free_text(e164: str, rng: random.Random) -> str:
     """Write a number the way sales reps type it into a CRM (free text, mixed styles)."""
     if not e164.startswith("+33"):
         return rng.choice((e164, pretty(e164), "00" + e164[1:]))
+    style = rng.choices(range(8), cum_weights=STYLE_CUM_WEIGHTS)[0]
     national = "0" + e164[3:]
     pairs = " ".join(national[i : i + 2] for i in range(0, 10, 2))
-    styles = (
-        pairs,
-        pretty(e164),
-        "0033" + e164[3:],
-        e164,
-        "(0)" + ".".join(national[i : i + 2] for i in range(1, 10, 2)).lstrip("."),
-        national,
-        pairs.replace(" ", "."),
-        "+33 (0)" + e164[3] + " " + " ".join(e164[i : i + 2] for i in range(4, 12, 2)),
-    )
-    return rng.choices(styles, weights=(30, 20, 6, 14, 4, 14, 8, 4))[0]
+    if style == 0:
+        return pairs
+    if style == 1:
+        return pretty(e164)
+    if style in (2, 3, 5):
+        return {2: "0033" + e164[3:], 3: e164, 5: national}[style]
+    if style == 4:
+        return "(0)" + ".".join(national[i : i + 2] for i in range(1, 10, 2))
+    if style == 6:
+        return pairs.replace(" ", ".")
+    return "+33 (0)" + e164[3] + " " + " ".join(e164[i : i + 2] for i in range(4, 12, 2))
 
 
 INVALID_PHONES = ("06 12 34", "n/a", "0000000000", "+33 1 23", "voir email", "06123456789")

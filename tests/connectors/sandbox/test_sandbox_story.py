@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime as dt
+import random
 
 import phonenumbers
 import pytest
@@ -14,6 +15,7 @@ from conftest import AIRCALL_AUTH, HUBSPOT_HEADERS
 from connectors.sandbox import Business, RunningSandbox, start_sandbox
 from connectors.sandbox.calls import CallFact
 from connectors.sandbox.clock import local_midnight
+from connectors.sandbox.phones import french_landline, french_mobile, pretty
 
 PhoneType = phonenumbers.PhoneNumberType
 
@@ -180,3 +182,17 @@ def test_agents_differ_across_systems_only_in_case_and_spaces(sandbox: RunningSa
     assert (
         normalised - {o["email"] for o in owners} - {"jerome.blanc@lumen-habitat.fr"}
     )  # telephony-only
+
+
+@pytest.mark.parametrize("pool", ["lead", "customer"])
+def test_generated_numbers_are_valid_and_pretty_printed_like_libphonenumber(pool: str) -> None:
+    # given the generator's number ranges (it skips libphonenumber for speed)
+    rng = random.Random(pool)
+    international = phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    for draw in (french_mobile, french_landline):
+        for _ in range(1500):
+            number = draw(rng, pool)
+            parsed = phonenumbers.parse(number)
+            # then every number is valid and formatted exactly as libphonenumber would
+            assert phonenumbers.is_valid_number(parsed), number
+            assert pretty(number) == phonenumbers.format_number(parsed, international)
