@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 import pytest
 import requests
+from sandbox_testkit import AS_OF
 
 from connectors.sandbox import Business, RunningSandbox, SandboxConfig, start_sandbox
-
-AS_OF = dt.date(2025, 3, 15)
-HUBSPOT_HEADERS = {"Authorization": "Bearer sandbox-hubspot-token"}
-AIRCALL_AUTH = ("sandbox-aircall-id", "sandbox-aircall-token")
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 import requests
-from conftest import AIRCALL_AUTH
+from sandbox_testkit import AIRCALL_AUTH
 
 from connectors.sandbox import Business, RunningSandbox, start_sandbox
 

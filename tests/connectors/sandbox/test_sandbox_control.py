@@ -6,7 +6,7 @@ import datetime as dt
 import time
 
 import requests
-from conftest import AIRCALL_AUTH, AS_OF, HUBSPOT_HEADERS
+from sandbox_testkit import AIRCALL_AUTH, AS_OF, HUBSPOT_HEADERS
 
 from connectors.sandbox import RunningSandbox, SandboxConfig, start_sandbox
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 import requests
-from conftest import AIRCALL_AUTH, HUBSPOT_HEADERS
+from sandbox_testkit import AIRCALL_AUTH, HUBSPOT_HEADERS
 
 from connectors.sandbox import RunningSandbox
 

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 import requests
-from conftest import HUBSPOT_HEADERS
+from sandbox_testkit import HUBSPOT_HEADERS
 
 from connectors.sandbox import Business, RunningSandbox, start_sandbox
 

@@ -10,7 +10,7 @@ import random
 import phonenumbers
 import pytest
 import requests
-from conftest import AIRCALL_AUTH, HUBSPOT_HEADERS
+from sandbox_testkit import AIRCALL_AUTH, HUBSPOT_HEADERS
 
 from connectors.sandbox import Business, RunningSandbox, start_sandbox
 from connectors.sandbox.calls import CallFact
