@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from . import fixture
+from . import fixture, fixture_data
 from .agents import agent_key
 from .channels import crm_channel, line_channel, normalise_phone
 from .compare import diff
@@ -66,7 +66,8 @@ def test_agents_unify_owner_and_user_by_email_case_and_spaces(warehouse: Warehou
     assert warehouse.agents.of_owner("101") == warehouse.agents.of_user("501") == LEA
     assert warehouse.agents.dims(LEA) == (LEA, "Léa Dubois", "Inside Sales")
     assert warehouse.agents.dims(SAM) == (SAM, "Sam Support", "Night")  # lowest team id
-    assert warehouse.agents.dims(MARC) == (MARC, "Marc Petit", "")  # no primary team
+    # no primary CRM team: the telephony twin's first team
+    assert warehouse.agents.dims(MARC) == (MARC, "Marc Petit", "Support")
     assert warehouse.agents.dims(NOMAIL)[1] == "Nomail"
 
 
@@ -96,7 +97,16 @@ def test_leads_daily_speed_to_lead(warehouse: Warehouse) -> None:
     assert by_date[date(2026, 4, 1)]["leads_responded"] == 0
     # a non-primary contact of a won deal is still a won lead
     assert by_date[date(2026, 5, 2)]["leads_won"] == 1
-    assert sum(r["leads_created"] for r in by_date.values()) == 7
+    assert sum(r["leads_created"] for r in by_date.values()) == 11
+    # first call at exactly +24 h is a first touch; an outbound attempt at exactly 300 s responds
+    assert (
+        by_date[date(2026, 8, 3)]["channel"],
+        by_date[date(2026, 8, 3)]["response_seconds"],
+    ) == (
+        "phone_geographic",
+        300,
+    )
+    assert by_date[date(2026, 8, 3)]["leads_responded_within_5m"] == 1
     assert by_date[date(2026, 3, 30)]["leads_with_opportunity"] == 0  # its deal is archived
 
 
@@ -115,19 +125,20 @@ def test_calls_daily_callbacks_and_dst(warehouse: Warehouse) -> None:
     assert (boundary["missed_called_back_1h"], boundary["missed_called_back_24h"]) == (0, 1)
     answered = keyed[(date(2026, 3, 5), "+33187654321", SAM, "inbound")]
     assert (answered["talk_seconds"], answered["wait_seconds"]) == (600, 40)
-    assert sum(r["calls"] for r in table) == len(fixture.CALLS)  # anonymous + archived count
+    assert sum(r["calls"] for r in table) == len(fixture_data.CALLS)  # anonymous + archived count
 
 
 def test_sales_daily_totals_money_and_archived(warehouse: Warehouse) -> None:
     table = rows(warehouse, "kpi_sales_daily")
-    assert sum(r["opportunities_created"] for r in table) == 7  # one archived deal of 8
-    assert sum(r["opportunities_won"] for r in table) == 5
+    assert sum(r["opportunities_created"] for r in table) == 11  # one archived deal of 12
+    assert sum(r["opportunities_won"] for r in table) == 9
     assert sum(r["opportunities_lost"] for r in table) == 1
     # 1200 (home currency) + 500 (no currency) + 920 (1000 USD) + 250 + 2000
-    assert sum(r["revenue_won"] for r in table) == Decimal("4870.00")
+    # + 117.59 (100.5 GBP x 1.17 = 117.585, half up) + 0 (no amount) + 400 + 50
+    assert sum(r["revenue_won"] for r in table) == Decimal("5437.59")
     closed = [r for r in table if r["opportunities_won"] and r["pipeline"] == "Sales Pipeline"]
     # closed 2026-03-28 23:30Z, still winter time: local 2026-03-29
-    assert closed[0]["date"] == date(2026, 3, 29)
+    assert next(r for r in closed if r["revenue_won"] == 1200)["date"] == date(2026, 3, 29)
     lost = next(r for r in table if r["opportunities_lost"])
     assert (lost["agent_id"], lost["channel"]) == ("unassigned", "crm_organic_search")
 
@@ -141,6 +152,26 @@ def test_agent_credit_of_a_deal_with_two_contacts(warehouse: Warehouse) -> None:
     assert assists.keys() == {LEA, SAM, NOMAIL}
     assert sum(assists.values()) == pytest.approx(920.0, abs=1e-9)
     assert all(r["revenue_won"] == Decimal("920.00") for r in table)
+
+
+def test_agent_credit_windows(warehouse: Warehouse) -> None:
+    table = rows(warehouse, "kpi_agent_credit_daily")
+
+    def roles(day: date) -> dict[tuple[str, str], dict]:
+        return {(r["credit_role"], r["agent_id"]): r for r in table if r["date"] == day}
+
+    # open deal D7 with a past expected close date: "now" bounds the last touch
+    open_deal = roles(date(2026, 4, 2))
+    assert ("last_touch", LEA) in open_deal and ("last_touch", SAM) not in open_deal
+    assert {a for role, a in open_deal if role == "assist"} == {LEA, SAM}
+    # D19: the primary's first handled call is after the close: no assist window
+    late = roles(date(2026, 8, 15))
+    assert set(late) == {("owner", LEA), ("first_touch", NOMAIL), ("last_touch", LEA)}
+    assert late[("owner", LEA)]["revenue_won"] == Decimal("117.59")
+    # D20: a non-primary contact handled before the window is no assist
+    d20 = roles(date(2026, 8, 20))
+    assert [k for k in d20 if k[0] == "assist"] == [("assist", LEA)]
+    assert d20[("assist", LEA)]["credited_opportunities_won"] == 1.0
 
 
 def test_targets_split_evenly_over_local_months(warehouse: Warehouse) -> None:
@@ -166,13 +197,19 @@ def test_customers_retention_and_cohorts(warehouse: Warehouse) -> None:
         1,
     )
     assert customers[customer_key("6", fixture.KEY)]["owner_agent_id"] == MARC
-    assert sum(r["orders"] for r in customers.values()) == 4  # won deals with a contact
+    # won deals with a contact; D22's only contact is absent from the raw layer
+    assert sum(r["orders"] for r in customers.values()) == 7
     retention = {(r["month"], r["channel"]): r for r in rows(warehouse, "kpi_retention_monthly")}
     may = retention[(date(2026, 5, 1), "phone_toll_free")]
     assert (may["returning_customers"], may["customers_base"]) == (1, 1)
     assert retention[(date(2026, 11, 1), "phone_toll_free")]["customers_base"] == 2
+    # an order in February 2025 is in the base of February 2026 (12 months), not March
+    assert retention[(date(2026, 2, 1), "crm_organic_search")]["customers_base"] == 1
+    assert (date(2026, 3, 1), "crm_organic_search") not in retention
     cohorts = rows(warehouse, "kpi_customer_cohorts")
-    assert len(cohorts) == 9 + 6 + 2  # March..November, June..November, October..November
+    # cohorts Feb 2025 (22 months to Nov 2026), Mar (9), Jun (6), Aug (4, two customers), Oct (2)
+    assert len(cohorts) == 22 + 9 + 6 + 4 + 2
+    assert {r["cohort_customers"] for r in cohorts if r["cohort_month"] == date(2026, 8, 1)} == {2}
 
 
 def test_diff_reports_missing_changed_and_share_tolerance() -> None:
