@@ -6,20 +6,18 @@ from dagster_dbt import DbtCliResource
 from orchestration.alerts import alert_on_run_failure
 from orchestration.assets.dbt import kpi_dbt_assets
 from orchestration.assets.ingest import build_ingest_definitions
-from orchestration.freshness import build_raw_freshness
-from orchestration.project import dbt_project
+from orchestration.project import DBT_EXECUTABLE, dbt_project
 from orchestration.resources import SourcesResource, WarehouseResource
 from orchestration.schedules import build_nightly_schedule, refresh_kpis_job
 
 ingest_assets, ingest_checks = build_ingest_definitions()
-freshness_checks, freshness_sensor = build_raw_freshness(ingest_assets)
 
 defs = dg.Definitions(
     assets=[*ingest_assets, kpi_dbt_assets],
-    asset_checks=[*ingest_checks, *freshness_checks],
+    asset_checks=ingest_checks,
     jobs=[refresh_kpis_job],
     schedules=[build_nightly_schedule()],
-    sensors=[alert_on_run_failure, freshness_sensor],
+    sensors=[alert_on_run_failure],
     resources={
         "sources": SourcesResource(
             hubspot_access_token=dg.EnvVar("HUBSPOT_ACCESS_TOKEN"),
@@ -27,6 +25,6 @@ defs = dg.Definitions(
             aircall_api_token=dg.EnvVar("AIRCALL_API_TOKEN"),
         ),
         "warehouse": WarehouseResource(),
-        "dbt": DbtCliResource(project_dir=dbt_project),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
     },
 )

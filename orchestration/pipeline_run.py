@@ -82,7 +82,7 @@ def summarise(result: dg.ExecuteInProcessResult, elapsed_seconds: float) -> RunS
     summary = RunSummary(success=result.success, elapsed_seconds=elapsed_seconds)
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
-            materialization = event.asset_materialization
+            materialization = event.materialization
             key = materialization.asset_key.to_user_string()
             if key.count("/") == 1 and key.split("/")[0] in {"hubspot", "aircall"}:
                 metadata = {name: value.value for name, value in materialization.metadata.items()}
@@ -90,7 +90,7 @@ def summarise(result: dg.ExecuteInProcessResult, elapsed_seconds: float) -> RunS
             else:
                 summary.models_built += 1
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
-            evaluation = event.event_specific_data
+            evaluation = event.asset_check_evaluation_data
             if evaluation.passed:
                 summary.checks_passed += 1
             else:

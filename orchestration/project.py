@@ -1,5 +1,6 @@
 """The dbt project as Dagster sees it; the manifest is prepared at setup time, not on import."""
 
+import sys
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -7,6 +8,10 @@ from dagster_dbt import DbtProject
 from orchestration.settings import PROJECT_ROOT, setting
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+# The dbt installed beside this interpreter: a venv's bin/ is often not on PATH (cron, Dagster
+# daemon, `.venv/bin/kpi-pipeline` called directly).
+DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 

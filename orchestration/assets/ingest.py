@@ -1,20 +1,51 @@
 """One Dagster asset per raw stream, keyed like the dbt source it feeds (`hubspot/deals`)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import timedelta
 
 import dagster as dg
 
-from connectors.registry import RAW_STREAMS, SyncResult, raw_row_count, source_total, sync_stream
+from connectors.registry import (
+    RAW_STREAMS,
+    SyncProgress,
+    SyncResult,
+    raw_row_count,
+    source_total,
+    sync_stream,
+)
 from orchestration.resources import SourcesResource, WarehouseResource
 
 # Network blips are the common failure; a bounded asset-level retry sits above the HTTP layer's
 # own per-request retries and re-reads from the committed cursor, so it never duplicates data.
 INGEST_RETRY_POLICY = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL)
 
+# The nightly run starts at 02:00; a stream not refreshed for 26 h means a run was skipped/failed.
+RAW_FRESHNESS_POLICY = dg.FreshnessPolicy.time_window(
+    fail_window=timedelta(hours=26), warn_window=timedelta(hours=25)
+)
+
 
 def asset_key_for(stream_name: str) -> dg.AssetKey:
     """`hubspot/deals` -> AssetKey(["hubspot", "deals"]), the default dagster-dbt source key."""
     return dg.AssetKey(stream_name.split("/"))
+
+
+PROGRESS_INTERVAL_SECONDS = 5.0
+
+
+class ProgressReporter:
+    """Logs a stream's progress at checkpoints and every few seconds, not once per page."""
+
+    def __init__(self, log: Callable[[str], None]) -> None:
+        self._log = log
+        self._last_logged = -PROGRESS_INTERVAL_SECONDS
+
+    def __call__(self, progress: SyncProgress) -> None:
+        if progress.checkpoint or progress.elapsed_seconds - self._last_logged >= (
+            PROGRESS_INTERVAL_SECONDS
+        ):
+            self._last_logged = progress.elapsed_seconds
+            self._log(progress.describe())
 
 
 def result_metadata(result: SyncResult) -> dict[str, int | float | str]:
@@ -38,6 +69,7 @@ def build_ingest_asset(stream_name: str) -> dg.AssetsDefinition:
         group_name=f"{source_system}_raw",
         kinds={"python", "duckdb"},
         retry_policy=INGEST_RETRY_POLICY,
+        freshness_policy=RAW_FRESHNESS_POLICY,
         description=f"Raw `{table}` records from {source_system}, merged on their id.",
     )
     def _ingest(
@@ -51,7 +83,7 @@ def build_ingest_asset(stream_name: str) -> dg.AssetsDefinition:
                 stream,
                 warehouse.path(),
                 run_id=context.run_id,
-                on_progress=lambda progress: context.log.info(progress.describe()),
+                on_progress=ProgressReporter(context.log.info),
             )
         return dg.MaterializeResult(metadata=result_metadata(result))
 
