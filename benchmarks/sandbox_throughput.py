@@ -15,7 +15,9 @@ HUBSPOT = {"Authorization": "Bearer sandbox-hubspot-token"}
 AIRCALL = ("sandbox-aircall-id", "sandbox-aircall-token")
 
 
-def _aircall_pages(session: requests.Session, base: str, business: Business, seconds: float) -> float:
+def _aircall_pages(
+    session: requests.Session, base: str, business: Business, seconds: float
+) -> float:
     """Follow next_page_link through weekly windows (under the 10k cap) for `seconds`."""
     pages, started = 0, time.perf_counter()
     calendar = business.calendar
@@ -33,9 +35,15 @@ def _search_pages(session: requests.Session, base: str, obj: str, seconds: float
     pages, started, low, after = 0, time.perf_counter(), "0", "0"
     while time.perf_counter() - started < seconds:
         flt = [{"propertyName": prop, "operator": "GTE", "value": low}]
-        body = {"filterGroups": [{"filters": flt}], "limit": 200, "after": after,
-                "sorts": [{"propertyName": prop, "direction": "ASCENDING"}]}  # fmt: skip
-        page = session.post(f"{base}/crm/v3/objects/{obj}/search", json=body, headers=HUBSPOT).json()
+        body = {
+            "filterGroups": [{"filters": flt}],
+            "limit": 200,
+            "after": after,
+            "sorts": [{"propertyName": prop, "direction": "ASCENDING"}],
+        }
+        page = session.post(
+            f"{base}/crm/v3/objects/{obj}/search", json=body, headers=HUBSPOT
+        ).json()
         pages += 1
         after = page.get("paging", {}).get("next", {}).get("after", "0")
         if after == "0" or int(after) >= 9800:
@@ -56,7 +64,7 @@ def _list_pages(session: requests.Session, base: str, seconds: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--seconds", type=float, default=5.0, help="duration of each throughput run")
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of each run")
     args = parser.parse_args()
     config = SandboxConfig(scale=args.scale, as_of=dt.date(2025, 3, 15))
     started = time.perf_counter()
@@ -67,11 +75,17 @@ def main() -> None:
     print(f"totals (generates every day of calls once): {time.perf_counter() - started:.2f} s")
     print(totals)
     with start_sandbox(business=business) as sandbox, requests.Session() as session:
-        base = sandbox.base_url
-        print(f"aircall calls pages/s (50 per page): {_aircall_pages(session, base, business, args.seconds):.0f}")
-        print(f"hubspot contacts search pages/s (200 per page): {_search_pages(session, base, 'contacts', args.seconds):.0f}")
-        print(f"hubspot deals search pages/s (200 per page): {_search_pages(session, base, 'deals', args.seconds):.0f}")
-        print(f"hubspot deals list pages/s (100 per page): {_list_pages(session, base, args.seconds):.0f}")
+        base, seconds = sandbox.base_url, args.seconds
+        rates = {
+            "aircall calls (50 per page)": _aircall_pages(session, base, business, seconds),
+            "hubspot contacts search (200 per page)": _search_pages(
+                session, base, "contacts", seconds
+            ),
+            "hubspot deals search (200 per page)": _search_pages(session, base, "deals", seconds),
+            "hubspot deals list (100 per page)": _list_pages(session, base, seconds),
+        }
+    for name, rate in rates.items():
+        print(f"{name}: {rate:.0f} pages/s")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {peak_mb:.0f} MB")
 
