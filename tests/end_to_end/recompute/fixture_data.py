@@ -16,8 +16,12 @@ Scenario (UTC times; Paris is UTC+1 in winter, UTC+2 from 2026-03-29 01:00Z to 2
   handled call after the close: first touch after close, last touch from C8, no assist window.
 - D20: the non-primary contact C11 was handled before the primary's first handled call, so that
   agent is outside the assist window; D20 has no amount.
+- C12's first touch is an outbound call from the seed-mapped line: still `outbound_call` (the
+  seed renames the line's channel; the company calling first is not the line's channel).
 - D21 (Feb 2025) puts C2 in the customer base exactly 12 months later and not 13.
-- D22 is associated only with a contact absent from the raw layer (deleted in the CRM).
+- G3 (assigned by HubSpot user id) splits 1000 over Sep-Nov: 333.33 a month, met by D23's 333.33.
+- D22 is associated only with a contact absent from the raw layer (deleted in the CRM); its owner
+  104 is an archived duplicate of Léa (same e-mail): one agent, named by the active owner.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ OWNERS = [
      "userId": 9002, "archived": False, "teams": [{"id": "2", "name": "Field", "primary": False}]},
     {"id": "103", "email": "old@example.com", "firstName": "Old", "lastName": "Timer",
      "userId": 9003, "archived": True, "teams": []},
+    {"id": "104", "email": "lea.dubois@example.com", "firstName": "Lea", "lastName": "Old",
+     "userId": 9004, "archived": True, "teams": [{"id": "3", "name": "Old team", "primary": True}]},
 ]  # fmt: skip
 TEAMS = [
     {"id": 20, "name": "Support", "users": [{"id": 502}, {"id": 504}]},
@@ -72,6 +78,7 @@ CONTACTS = [
     contact("9", "2026-08-01T08:00:00", {"phone": "+33 6 99 99 99 99"}),
     contact("10", "2026-08-05T08:00:00", {"phone": "+33 6 10 10 10 10", "mobilephone": "12"}),
     contact("11", "2026-08-06T08:00:00", {"phone": "+33 6 10 10 10 11"}),
+    contact("12", "2026-09-10T08:00:00", {"phone": "+33 6 12 12 12 12"}),
 ]  # fmt: skip
 
 WON, LOST, OPEN = "closedwon", "closedlost", "appointmentscheduled"
@@ -99,14 +106,18 @@ DEALS = [
          hubspot_owner_id="102", amount=None),
     deal("21", "2025-01-20T10:00:00", "2025-02-10T10:00:00", ["2"], dealstage=WON,
          hubspot_owner_id="102", amount="400"),
+    deal("23", "2026-09-01T10:00:00", "2026-09-03T10:00:00", [], dealstage=WON,
+         hubspot_owner_id="102", amount="333.33"),
     deal("22", "2026-09-01T10:00:00", "2026-09-02T10:00:00", ["99"], dealstage=WON,
-         hubspot_owner_id="101", amount="50"),
+         hubspot_owner_id="104", amount="50"),
 ]  # fmt: skip
 ARCHIVED_DEALS = {"15"}
 
 GOALS = [
     {"id": "g1", "properties": {"hs_target_amount": "3000", "hubspot_owner_id": "101",
      "hs_start_datetime": "2026-02-28T23:00:00Z", "hs_end_datetime": "2026-05-31T21:59:59.999Z"}},
+    {"id": "g3", "properties": {"hs_target_amount": "1000", "hs_assignee_user_id": "9002",
+     "hs_start_datetime": "2026-08-31T22:00:00Z", "hs_end_datetime": "2026-11-30T22:59:59.999Z"}},
     {"id": "g2", "properties": {"hs_target_amount": "500", "hubspot_owner_id": "102",
      "hs_start_datetime": "2026-06-01T00:00:00Z", "hs_end_datetime": "2026-06-30T23:59:59.999Z"}},
 ]  # fmt: skip
@@ -146,6 +157,8 @@ CALLS = [
     call(23, "inbound", 1, "+33 6 10 10 10 11", "2026-08-06T09:00:00", user=502, answer=10,
          length=70),
     call(24, "inbound", 1, "+33 6 10 10 10 10", "2026-08-07T09:00:00", user=501, answer=10,
+         length=70),
+    call(26, "outbound", 3, "+33 6 12 12 12 12", "2026-09-10T09:00:00", user=501, answer=10,
          length=70),
     call(25, "outbound", 2, "+33 7 44 44 44 44", "2026-05-10T09:00:00", user=501, answer=10,
          length=70),

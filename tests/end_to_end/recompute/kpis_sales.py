@@ -110,9 +110,10 @@ def targets_monthly(w: Warehouse) -> list[Row]:
     for month, agent in set(targets) | set(won):
         revenue, count = won.get((month, agent), (Decimal("0.00"), 0))
         has_target = (month, agent) in targets
-        target = targets.get((month, agent), Fraction(0))
-        met = int(has_target and Fraction(revenue) >= target)
-        amount = _money(target)
+        # target_amount is a money column (cents); "met" compares the two columns as shipped, so
+        # a third of 1000 is 333.33 and revenue of 333.33 meets it.
+        amount = _money(targets.get((month, agent), Fraction(0)))
+        met = int(has_target and revenue >= amount)
         rows.append((month, *w.agent_dims(agent), amount, int(has_target), met, revenue, count))
     return sorted(rows, key=lambda r: (r[0], r[1]))
 

@@ -97,7 +97,8 @@ def test_leads_daily_speed_to_lead(warehouse: Warehouse) -> None:
     assert by_date[date(2026, 4, 1)]["leads_responded"] == 0
     # a non-primary contact of a won deal is still a won lead
     assert by_date[date(2026, 5, 2)]["leads_won"] == 1
-    assert sum(r["leads_created"] for r in by_date.values()) == 11
+    assert sum(r["leads_created"] for r in by_date.values()) == 12
+    assert by_date[date(2026, 9, 10)]["channel"] == "outbound_call"  # from a seed-mapped line
     # first call at exactly +24 h is a first touch; an outbound attempt at exactly 300 s responds
     assert (
         by_date[date(2026, 8, 3)]["channel"],
@@ -130,12 +131,12 @@ def test_calls_daily_callbacks_and_dst(warehouse: Warehouse) -> None:
 
 def test_sales_daily_totals_money_and_archived(warehouse: Warehouse) -> None:
     table = rows(warehouse, "kpi_sales_daily")
-    assert sum(r["opportunities_created"] for r in table) == 11  # one archived deal of 12
-    assert sum(r["opportunities_won"] for r in table) == 9
+    assert sum(r["opportunities_created"] for r in table) == 12  # one archived deal of 13
+    assert sum(r["opportunities_won"] for r in table) == 10
     assert sum(r["opportunities_lost"] for r in table) == 1
     # 1200 (home currency) + 500 (no currency) + 920 (1000 USD) + 250 + 2000
-    # + 117.59 (100.5 GBP x 1.17 = 117.585, half up) + 0 (no amount) + 400 + 50
-    assert sum(r["revenue_won"] for r in table) == Decimal("5437.59")
+    # + 117.59 (100.5 GBP x 1.17 = 117.585, half up) + 0 (no amount) + 400 + 50 + 333.33
+    assert sum(r["revenue_won"] for r in table) == Decimal("5770.92")
     closed = [r for r in table if r["opportunities_won"] and r["pipeline"] == "Sales Pipeline"]
     # closed 2026-03-28 23:30Z, still winter time: local 2026-03-29
     assert next(r for r in closed if r["revenue_won"] == 1200)["date"] == date(2026, 3, 29)
@@ -186,6 +187,12 @@ def test_targets_split_evenly_over_local_months(warehouse: Warehouse) -> None:
     assert keyed[(date(2026, 6, 1), LEA)]["targets_set"] == 0  # a won deal, no target
     # a goal ending 23:59Z on June 30 ends on July 1 local time: split over June and July
     assert keyed[(date(2026, 7, 1), MARC)]["target_amount"] == Decimal("250.00")
+    # a third of 1000 ships as 333.33, and revenue of 333.33 meets it
+    september = keyed[(date(2026, 9, 1), MARC)]
+    assert (september["target_amount"], september["targets_met"]) == (Decimal("333.33"), 1)
+    # a deal of an archived duplicate owner (same e-mail) is Léa's, named by the active owner
+    assert keyed[(date(2026, 9, 1), LEA)]["revenue_won"] == Decimal("50.00")
+    assert keyed[(date(2026, 9, 1), LEA)]["agent_name"] == "Léa Dubois"
 
 
 def test_customers_retention_and_cohorts(warehouse: Warehouse) -> None:

@@ -1,0 +1,47 @@
+"""`kpi-pipeline run` against a sandbox started on its own, configured by environment only."""
+
+import duckdb
+
+from connectors.registry import RAW_STREAMS, raw_row_count
+
+
+def test_run_loads_exactly_the_records_the_sandbox_holds(pipeline_run):
+    # given a finished run (fixture); when we count what landed
+    totals = pipeline_run.sandbox_totals()
+    landed = {
+        stream: raw_row_count(pipeline_run.duckdb_path, stream, include_archived=True)
+        for stream in RAW_STREAMS
+    }
+    # then every stream holds exactly the sandbox's records, none missing, none twice
+    assert landed == {stream: totals[stream] for stream in RAW_STREAMS}
+    assert all(count > 0 for count in landed.values())
+
+
+def test_run_reports_progress_per_stream_and_a_summary(pipeline_run):
+    for stream in RAW_STREAMS:
+        assert f"{stream}:" in pipeline_run.output, f"no progress line for {stream}"
+    assert "Pipeline succeeded" in pipeline_run.output
+    assert "Checks:" in pipeline_run.output and " 0 failed" in pipeline_run.output
+
+
+def test_run_builds_all_eight_marts(pipeline_run):
+    with duckdb.connect(str(pipeline_run.duckdb_path), read_only=True) as con:
+        tables = con.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'marts' and table_name like 'kpi_%' order by 1"
+        ).fetchall()
+    assert [name for (name,) in tables] == [
+        "kpi_agent_credit_daily",
+        "kpi_calls_daily",
+        "kpi_customer_cohorts",
+        "kpi_customers",
+        "kpi_leads_daily",
+        "kpi_retention_monthly",
+        "kpi_sales_daily",
+        "kpi_targets_monthly",
+    ]
+
+
+def test_run_never_writes_the_secrets_to_its_output(pipeline_run):
+    for secret in ("sandbox-hubspot-token", "sandbox-aircall-token", "test-only-pii-key"):
+        assert secret not in pipeline_run.output
