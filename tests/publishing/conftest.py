@@ -1,5 +1,6 @@
 """Fixtures: a small fake warehouse, a CSV export folder and helpers to snapshot publications."""
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -19,10 +20,16 @@ from publishing_warehouse import make_small_warehouse
 from publishing import CsvFolderConfig, CsvFolderTarget
 
 
+@pytest.fixture(scope="session")
+def warehouse_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_small_warehouse(tmp_path_factory.mktemp("template") / "warehouse.duckdb")
+
+
 @pytest.fixture
-def warehouse(tmp_path: Path) -> Path:
+def warehouse(warehouse_template: Path, tmp_path: Path) -> Path:
     """A DuckDB file with the eight marts (awkward values, invariants holding) and raw tables."""
-    return make_small_warehouse(tmp_path / "warehouse.duckdb")
+    # A copy per test: tests mutate it, and copying is cheaper than building it again.
+    return Path(shutil.copyfile(warehouse_template, tmp_path / "warehouse.duckdb"))
 
 
 @pytest.fixture

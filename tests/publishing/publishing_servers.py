@@ -1,5 +1,6 @@
 """Real servers for the target tests: a throw-away PostgreSQL cluster and a GCS emulator."""
 
+import contextlib
 import itertools
 import os
 import pwd
@@ -52,17 +53,15 @@ def _server_user() -> str:
     raise RuntimeError("no unprivileged user to run PostgreSQL as")
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[dict[str, str]]:
-    """Start a PostgreSQL cluster in a temp dir on a free port; stop it after the session."""
-    bin_dir = postgres_bin_dir()
-    if bin_dir is None:
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+@contextlib.contextmanager
+def running_postgres(bin_dir: Path) -> Iterator[dict[str, str]]:
+    """Run a throw-away PostgreSQL cluster (trust auth, superuser `postgres`) on a free port."""
     # Not under pytest's tmp dir: that one is private to root, the server user could not enter.
     root = Path(tempfile.mkdtemp(prefix="kpi-publishing-pg-"))
     if os.geteuid() == 0:
         shutil.chown(root, user=_server_user())
     data, port = root / "data", free_port()
+    pg_ctl = str(bin_dir / "pg_ctl")
     run = {"check": True, "capture_output": True}
     subprocess.run(
         _as_server_user([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres",
@@ -71,19 +70,32 @@ def postgres_server() -> Iterator[dict[str, str]]:
     )  # fmt: skip
     options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off"
     subprocess.run(
-        _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"),
-                         "-o", options, "-w", "start"]),
+        _as_server_user([pg_ctl, "-D", str(data), "-l", str(root / "log"), "-o", options, "-w",
+                         "start"]),
         **run,
     )  # fmt: skip
     try:
         yield {"host": "127.0.0.1", "port": str(port)}
     finally:
         subprocess.run(
-            _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            _as_server_user([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]),
             check=False,
             capture_output=True,
         )
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[dict[str, str]]:
+    """Start a PostgreSQL cluster for the session; skip only when no server binaries exist."""
+    bin_dir = postgres_bin_dir()
+    if bin_dir is None:
+        pytest.skip(
+            "PostgreSQL server binaries (initdb, pg_ctl) are not installed; "
+            "CI installs them with `apt-get install -y postgresql`"
+        )
+    with running_postgres(bin_dir) as server:
+        yield server
 
 
 @pytest.fixture
@@ -104,8 +116,8 @@ def postgres_database(postgres_server: dict[str, str]) -> Iterator[dict[str, str
     }
 
 
-@pytest.fixture(scope="session")
-def gcs_emulator() -> Iterator[str]:
+@contextlib.contextmanager
+def running_gcs_emulator() -> Iterator[str]:
     """Run gcp-storage-emulator in-process (in memory) with one bucket; yield its endpoint."""
     from gcp_storage_emulator.server import create_server
 
@@ -118,19 +130,31 @@ def gcs_emulator() -> Iterator[str]:
         server.stop()
 
 
-@pytest.fixture
-def gcs_client(gcs_emulator: str, monkeypatch: pytest.MonkeyPatch) -> "storage.Client":
-    """A storage client talking to the emulator; the bucket is emptied before each test."""
+@pytest.fixture(scope="session")
+def gcs_emulator() -> Iterator[str]:
+    """The emulator, for the whole session."""
+    with running_gcs_emulator() as endpoint:
+        yield endpoint
+
+
+def emulator_client(endpoint: str) -> "storage.Client":
+    """A storage client for the emulator (anonymous credentials, explicit endpoint)."""
     from google.auth.credentials import AnonymousCredentials
     from google.cloud import storage
 
-    # The client library itself reads STORAGE_EMULATOR_HOST; the publishing package never does.
-    monkeypatch.setenv("STORAGE_EMULATOR_HOST", gcs_emulator)
-    client = storage.Client(
+    return storage.Client(
         project="test",
         credentials=AnonymousCredentials(),
-        client_options={"api_endpoint": gcs_emulator},
+        client_options={"api_endpoint": endpoint},
     )
+
+
+@pytest.fixture
+def gcs_client(gcs_emulator: str, monkeypatch: pytest.MonkeyPatch) -> "storage.Client":
+    """A storage client talking to the emulator; the bucket is emptied before each test."""
+    # The client library itself reads STORAGE_EMULATOR_HOST; the publishing package never does.
+    monkeypatch.setenv("STORAGE_EMULATOR_HOST", gcs_emulator)
+    client = emulator_client(gcs_emulator)
     for blob in client.bucket(GCS_BUCKET).list_blobs():
         blob.delete()
     return client
