@@ -2,6 +2,7 @@
 
 import argparse
 import sys
+from datetime import date
 
 from orchestration.pipeline_run import RunSummary
 from orchestration.run_lock import ConcurrentRunError
@@ -29,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=int, default=8765)
     sandbox.add_argument("--scale", type=float, default=1.0)
     sandbox.add_argument("--seed", type=int, default=None)
+    sandbox.add_argument(
+        "--as-of", type=date.fromisoformat, default=None, help="last day of data (YYYY-MM-DD)"
+    )
 
     commands.add_parser("prepare", help="parse the dbt project into target/manifest.json")
     return parser
