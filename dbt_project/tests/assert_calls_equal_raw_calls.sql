@@ -3,16 +3,18 @@
 with
 
 exported as (
-    select coalesce(sum(calls), 0) as calls
-    from {{ ref('kpi_calls_daily') }}
+    select coalesce(sum(kpi_calls_daily.calls), 0) as calls
+    from {{ ref('kpi_calls_daily') }} as kpi_calls_daily
 ),
 
 telephony as (
-    select count(*) as raw_calls
-    from {{ source('aircall', 'calls') }}
+    select count(raw_aircall_calls.id) as raw_calls
+    from {{ source('aircall', 'calls') }} as raw_aircall_calls
 )
 
-select *
+select
+    exported.calls,
+    telephony.raw_calls
 from exported
 cross join telephony
 where exported.calls != telephony.raw_calls

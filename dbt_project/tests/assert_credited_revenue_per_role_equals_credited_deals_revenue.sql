@@ -5,10 +5,10 @@ with
 
 exported as (
     select
-        credit_role,
-        sum(credited_revenue_won) as credited_revenue_won
-    from {{ ref('kpi_agent_credit_daily') }}
-    group by credit_role
+        kpi_agent_credit_daily.credit_role,
+        sum(kpi_agent_credit_daily.credited_revenue_won) as credited_revenue_won
+    from {{ ref('kpi_agent_credit_daily') }} as kpi_agent_credit_daily
+    group by kpi_agent_credit_daily.credit_role
 ),
 
 deals_per_role as (

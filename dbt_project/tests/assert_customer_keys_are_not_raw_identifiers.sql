@@ -1,6 +1,5 @@
 -- Pseudonymisation: a customer_key is a 64-hex HMAC, never the contact id itself.
-select
-    kpi_customers.customer_key
+select kpi_customers.customer_key
 from {{ ref('kpi_customers') }} as kpi_customers
 inner join {{ ref('stg_hubspot__contacts') }} as stg_hubspot__contacts
     on kpi_customers.customer_key = stg_hubspot__contacts.contact_id

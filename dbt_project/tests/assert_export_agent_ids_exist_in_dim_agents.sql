@@ -2,19 +2,40 @@
 with
 
 export_agent_ids as (
-    select 'kpi_sales_daily' as export_name, agent_id from {{ ref('kpi_sales_daily') }}
+    select
+        'kpi_sales_daily.agent_id' as export_column,
+        kpi_sales_daily.agent_id
+    from {{ ref('kpi_sales_daily') }} as kpi_sales_daily
     union all
-    select 'kpi_agent_credit_daily', agent_id from {{ ref('kpi_agent_credit_daily') }}
+    select
+        'kpi_agent_credit_daily.agent_id' as export_column,
+        kpi_agent_credit_daily.agent_id
+    from {{ ref('kpi_agent_credit_daily') }} as kpi_agent_credit_daily
     union all
-    select 'kpi_targets_monthly', agent_id from {{ ref('kpi_targets_monthly') }}
+    select
+        'kpi_targets_monthly.agent_id' as export_column,
+        kpi_targets_monthly.agent_id
+    from {{ ref('kpi_targets_monthly') }} as kpi_targets_monthly
     union all
-    select 'kpi_customers.acquisition_agent_id', acquisition_agent_id from {{ ref('kpi_customers') }}
+    select
+        'kpi_customers.acquisition_agent_id' as export_column,
+        kpi_customers.acquisition_agent_id as agent_id
+    from {{ ref('kpi_customers') }} as kpi_customers
     union all
-    select 'kpi_customers.owner_agent_id', owner_agent_id from {{ ref('kpi_customers') }}
+    select
+        'kpi_customers.owner_agent_id' as export_column,
+        kpi_customers.owner_agent_id as agent_id
+    from {{ ref('kpi_customers') }} as kpi_customers
     union all
-    select 'kpi_leads_daily', agent_id from {{ ref('kpi_leads_daily') }}
+    select
+        'kpi_leads_daily.agent_id' as export_column,
+        kpi_leads_daily.agent_id
+    from {{ ref('kpi_leads_daily') }} as kpi_leads_daily
     union all
-    select 'kpi_calls_daily', agent_id from {{ ref('kpi_calls_daily') }}
+    select
+        'kpi_calls_daily.agent_id' as export_column,
+        kpi_calls_daily.agent_id
+    from {{ ref('kpi_calls_daily') }} as kpi_calls_daily
 ),
 
 dim_agents as (

@@ -2,44 +2,62 @@
 with
 
 duplicates as (
-    select 'kpi_sales_daily' as export_name, count(*) as rows_in_grain
-    from {{ ref('kpi_sales_daily') }}
-    group by date, pipeline, channel, agent_id
+    select
+        'kpi_sales_daily' as export_name,
+        count(*) as rows_in_grain
+    from {{ ref('kpi_sales_daily') }} as kpi_sales_daily
+    group by kpi_sales_daily.date, kpi_sales_daily.pipeline, kpi_sales_daily.channel, kpi_sales_daily.agent_id
     having count(*) > 1
     union all
-    select 'kpi_agent_credit_daily', count(*)
-    from {{ ref('kpi_agent_credit_daily') }}
-    group by date, channel, agent_id, credit_role
+    select
+        'kpi_agent_credit_daily' as export_name,
+        count(*) as rows_in_grain
+    from {{ ref('kpi_agent_credit_daily') }} as kpi_agent_credit_daily
+    group by
+        kpi_agent_credit_daily.date, kpi_agent_credit_daily.channel,
+        kpi_agent_credit_daily.agent_id, kpi_agent_credit_daily.credit_role
     having count(*) > 1
     union all
-    select 'kpi_targets_monthly', count(*)
-    from {{ ref('kpi_targets_monthly') }}
-    group by month, agent_id
+    select
+        'kpi_targets_monthly' as export_name,
+        count(*) as rows_in_grain
+    from {{ ref('kpi_targets_monthly') }} as kpi_targets_monthly
+    group by kpi_targets_monthly.month, kpi_targets_monthly.agent_id
     having count(*) > 1
     union all
-    select 'kpi_customers', count(*)
-    from {{ ref('kpi_customers') }}
-    group by customer_key
+    select
+        'kpi_customers' as export_name,
+        count(*) as rows_in_grain
+    from {{ ref('kpi_customers') }} as kpi_customers
+    group by kpi_customers.customer_key
     having count(*) > 1
     union all
-    select 'kpi_retention_monthly', count(*)
-    from {{ ref('kpi_retention_monthly') }}
-    group by month, channel_group, channel
+    select
+        'kpi_retention_monthly' as export_name,
+        count(*) as rows_in_grain
+    from {{ ref('kpi_retention_monthly') }} as kpi_retention_monthly
+    group by kpi_retention_monthly.month, kpi_retention_monthly.channel_group, kpi_retention_monthly.channel
     having count(*) > 1
     union all
-    select 'kpi_customer_cohorts', count(*)
-    from {{ ref('kpi_customer_cohorts') }}
-    group by cohort_month, months_since_first_order
+    select
+        'kpi_customer_cohorts' as export_name,
+        count(*) as rows_in_grain
+    from {{ ref('kpi_customer_cohorts') }} as kpi_customer_cohorts
+    group by kpi_customer_cohorts.cohort_month, kpi_customer_cohorts.months_since_first_order
     having count(*) > 1
     union all
-    select 'kpi_leads_daily', count(*)
-    from {{ ref('kpi_leads_daily') }}
-    group by date, channel, agent_id
+    select
+        'kpi_leads_daily' as export_name,
+        count(*) as rows_in_grain
+    from {{ ref('kpi_leads_daily') }} as kpi_leads_daily
+    group by kpi_leads_daily.date, kpi_leads_daily.channel, kpi_leads_daily.agent_id
     having count(*) > 1
     union all
-    select 'kpi_calls_daily', count(*)
-    from {{ ref('kpi_calls_daily') }}
-    group by date, business_line, agent_id, direction
+    select
+        'kpi_calls_daily' as export_name,
+        count(*) as rows_in_grain
+    from {{ ref('kpi_calls_daily') }} as kpi_calls_daily
+    group by kpi_calls_daily.date, kpi_calls_daily.business_line, kpi_calls_daily.agent_id, kpi_calls_daily.direction
     having count(*) > 1
 )
 

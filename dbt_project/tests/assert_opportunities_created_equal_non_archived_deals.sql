@@ -3,18 +3,20 @@
 with
 
 exported as (
-    select coalesce(sum(opportunities_created), 0) as opportunities_created
-    from {{ ref('kpi_sales_daily') }}
+    select coalesce(sum(kpi_sales_daily.opportunities_created), 0) as opportunities_created
+    from {{ ref('kpi_sales_daily') }} as kpi_sales_daily
 ),
 
 crm as (
     select count(*) as non_archived_deals
-    from {{ source('hubspot', 'deals') }}
-    where not is_archived
-        and not coalesce(cast(record ->> '$.archived' as boolean), false)
+    from {{ source('hubspot', 'deals') }} as raw_deals
+    where not raw_deals.is_archived
+        and not coalesce(cast(raw_deals.record ->> '$.archived' as boolean), false)
 )
 
-select *
+select
+    exported.opportunities_created,
+    crm.non_archived_deals
 from exported
 cross join crm
 where exported.opportunities_created != crm.non_archived_deals

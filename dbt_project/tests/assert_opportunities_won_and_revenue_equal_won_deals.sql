@@ -4,20 +4,24 @@ with
 
 exported as (
     select
-        coalesce(sum(opportunities_won), 0) as opportunities_won,
-        coalesce(sum(revenue_won), 0) as revenue_won
-    from {{ ref('kpi_sales_daily') }}
+        coalesce(sum(kpi_sales_daily.opportunities_won), 0) as opportunities_won,
+        coalesce(sum(kpi_sales_daily.revenue_won), 0) as revenue_won
+    from {{ ref('kpi_sales_daily') }} as kpi_sales_daily
 ),
 
 won_deals as (
     select
         count(*) as won_deals,
-        coalesce(sum(amount_reporting), 0) as won_amount
-    from {{ ref('int_deals_classified') }}
-    where is_won
+        coalesce(sum(int_deals_classified.amount_reporting), 0) as won_amount
+    from {{ ref('int_deals_classified') }} as int_deals_classified
+    where int_deals_classified.is_won
 )
 
-select *
+select
+    exported.opportunities_won,
+    exported.revenue_won,
+    won_deals.won_deals,
+    won_deals.won_amount
 from exported
 cross join won_deals
 where exported.opportunities_won != won_deals.won_deals

@@ -3,8 +3,8 @@
 with
 
 exported as (
-    select coalesce(sum(orders), 0) as orders
-    from {{ ref('kpi_customers') }}
+    select coalesce(sum(kpi_customers.orders), 0) as orders
+    from {{ ref('kpi_customers') }} as kpi_customers
 ),
 
 won_deals_with_contact as (
@@ -18,7 +18,9 @@ won_deals_with_contact as (
         and not stg_hubspot__contacts.is_archived
 )
 
-select *
+select
+    exported.orders,
+    won_deals_with_contact.won_deals
 from exported
 cross join won_deals_with_contact
 where exported.orders != won_deals_with_contact.won_deals

@@ -33,9 +33,9 @@ hubspot_user_identities as (
     where stg_hubspot__owners.hubspot_user_id is not null
     -- One user id could appear on an archived and an active owner: the active one wins.
     qualify row_number() over (
-        partition by stg_hubspot__owners.hubspot_user_id
-        order by stg_hubspot__owners.is_archived, stg_hubspot__owners.owner_id
-    ) = 1
+            partition by stg_hubspot__owners.hubspot_user_id
+            order by stg_hubspot__owners.is_archived, stg_hubspot__owners.owner_id
+        ) = 1
 ),
 
 user_identities as (

@@ -32,7 +32,7 @@ owners_with_agent as (
     from stg_hubspot__owners
     inner join int_agent_identities_mapped
         on int_agent_identities_mapped.source_system = 'hubspot_owner'
-        and int_agent_identities_mapped.source_id = stg_hubspot__owners.owner_id
+            and stg_hubspot__owners.owner_id = int_agent_identities_mapped.source_id
 ),
 
 user_first_teams as (
@@ -58,7 +58,7 @@ users_with_agent as (
     from stg_aircall__users
     inner join int_agent_identities_mapped
         on int_agent_identities_mapped.source_system = 'aircall_user'
-        and int_agent_identities_mapped.source_id = stg_aircall__users.user_id
+            and stg_aircall__users.user_id = int_agent_identities_mapped.source_id
     left join user_first_teams
         on stg_aircall__users.user_id = user_first_teams.user_id
 ),
@@ -68,7 +68,7 @@ owner_attributes as (
     select
         owners_with_agent.agent_id,
         first(owners_with_agent.full_name order by owners_with_agent.is_archived, owners_with_agent.owner_id)
-            filter (where owners_with_agent.full_name is not null) as owner_name,
+        filter (where owners_with_agent.full_name is not null) as owner_name,
         first(
             owners_with_agent.primary_team_name
             order by owners_with_agent.is_archived, owners_with_agent.owner_id
@@ -83,9 +83,9 @@ user_attributes as (
     select
         users_with_agent.agent_id,
         first(users_with_agent.user_name order by users_with_agent.user_id)
-            filter (where users_with_agent.user_name is not null) as user_name,
+        filter (where users_with_agent.user_name is not null) as user_name,
         first(users_with_agent.first_team_name order by users_with_agent.user_id)
-            filter (where users_with_agent.first_team_name is not null) as user_team,
+        filter (where users_with_agent.first_team_name is not null) as user_team,
         list(distinct users_with_agent.user_id order by users_with_agent.user_id) as aircall_user_ids
     from users_with_agent
     group by users_with_agent.agent_id
@@ -94,10 +94,12 @@ user_attributes as (
 identity_attributes as (
     select
         int_agent_identities_mapped.agent_id,
-        list(distinct int_agent_identities_mapped.email_normalised order by int_agent_identities_mapped.email_normalised)
-            filter (where nullif(int_agent_identities_mapped.email_normalised, '') is not null) as emails,
+        list(
+            distinct int_agent_identities_mapped.email_normalised order by int_agent_identities_mapped.email_normalised
+        )
+        filter (where nullif(int_agent_identities_mapped.email_normalised, '') is not null) as emails,
         list(distinct int_agent_identities_mapped.source_id order by int_agent_identities_mapped.source_id)
-            filter (where int_agent_identities_mapped.source_system = 'hubspot_user') as hubspot_user_ids
+        filter (where int_agent_identities_mapped.source_system = 'hubspot_user') as hubspot_user_ids
     from int_agent_identities_mapped
     group by int_agent_identities_mapped.agent_id
 ),
@@ -127,10 +129,10 @@ unassigned as (
         'unassigned' as agent_id,
         'Unassigned' as agent_name,
         cast(null as varchar) as team,
-        cast([] as varchar []) as emails,
-        cast([] as varchar []) as hubspot_owner_ids,
-        cast([] as varchar []) as hubspot_user_ids,
-        cast([] as varchar []) as aircall_user_ids,
+        cast([] as varchar[]) as emails,
+        cast([] as varchar[]) as hubspot_owner_ids,
+        cast([] as varchar[]) as hubspot_user_ids,
+        cast([] as varchar[]) as aircall_user_ids,
         true as is_active
 ),
 

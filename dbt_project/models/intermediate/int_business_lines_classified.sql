@@ -51,9 +51,9 @@ lines as (
         lines_normalised.business_line,
         any_value(lines_normalised.number_type) as number_type,
         first(lines_normalised.line_name order by try_cast(lines_normalised.number_id as bigint))
-            filter (where lines_normalised.line_name is not null) as line_name,
+        filter (where lines_normalised.line_name is not null) as line_name,
         list(distinct lines_normalised.number_id order by lines_normalised.number_id)
-            filter (where lines_normalised.number_id is not null) as number_ids
+        filter (where lines_normalised.number_id is not null) as number_ids
     from lines_normalised
     group by lines_normalised.business_line
 ),

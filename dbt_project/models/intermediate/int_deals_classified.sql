@@ -39,7 +39,7 @@ deals_with_stage as (
         on deals.pipeline_id = stg_hubspot__deal_pipelines.pipeline_id
     left join stg_hubspot__deal_stages
         on deals.pipeline_id = stg_hubspot__deal_stages.pipeline_id
-        and deals.deal_stage_id = stg_hubspot__deal_stages.deal_stage_id
+            and deals.deal_stage_id = stg_hubspot__deal_stages.deal_stage_id
 ),
 
 converted as (
@@ -56,9 +56,9 @@ converted as (
                         or deals_with_stage.currency_code = upper(trim('{{ var("REPORTING_CURRENCY") }}'))
                         then cast(deals_with_stage.amount as decimal(38, 10))
                     else cast(
-                        cast(deals_with_stage.amount as decimal(20, 6)) * currency_rates.rate_to_reporting
-                        as decimal(38, 10)
-                    )
+                            cast(deals_with_stage.amount as decimal(20, 6)) * currency_rates.rate_to_reporting
+                            as decimal(38, 10)
+                        )
                 end,
                 2
             ) as decimal(18, 2)
@@ -94,7 +94,7 @@ classified as (
         converted.amount_in_home_currency,
         converted.amount_reporting,
         -- A deal without an amount adds 0 to revenue (additive measures are never NULL).
-        coalesce(converted.amount_reporting, 0)::decimal(18, 2) as revenue,
+        cast(coalesce(converted.amount_reporting, 0) as decimal(18, 2)) as revenue,
 
         -- booleans
         converted.is_won,
@@ -109,7 +109,7 @@ classified as (
     from converted
     left join int_agent_identities_mapped
         on int_agent_identities_mapped.source_system = 'hubspot_owner'
-        and converted.owner_id = int_agent_identities_mapped.source_id
+            and converted.owner_id = int_agent_identities_mapped.source_id
 )
 
 select * from classified

@@ -33,10 +33,10 @@ goals_with_agent as (
     from goals
     left join int_agent_identities_mapped as user_agents
         on user_agents.source_system = 'hubspot_user'
-        and goals.assignee_user_id = user_agents.source_id
+            and goals.assignee_user_id = user_agents.source_id
     left join int_agent_identities_mapped as owner_agents
         on owner_agents.source_system = 'hubspot_owner'
-        and goals.owner_id = owner_agents.source_id
+            and goals.owner_id = owner_agents.source_id
 ),
 
 goal_months as (
@@ -45,7 +45,9 @@ goal_months as (
     select
         'goal:' || goals_with_agent.goal_target_id as target_source_id,
         goals_with_agent.agent_id,
-        cast(unnest(generate_series(goals_with_agent.first_month, goals_with_agent.last_month, interval 1 month)) as date)
+        cast(
+            unnest(generate_series(goals_with_agent.first_month, goals_with_agent.last_month, interval 1 month)) as date
+        )
             as month,
         cast(goals_with_agent.target_amount as decimal(38, 10))
         / cast(date_diff('month', goals_with_agent.first_month, goals_with_agent.last_month) + 1 as decimal(38, 10))

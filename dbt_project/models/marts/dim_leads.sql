@@ -53,16 +53,15 @@ first_handled_interactions as (
     from int_lead_interactions_matched
     where int_lead_interactions_matched.is_handled
     qualify row_number() over (
-        partition by int_lead_interactions_matched.contact_id
-        order by int_lead_interactions_matched.interaction_number
-    ) = 1
+            partition by int_lead_interactions_matched.contact_id
+            order by int_lead_interactions_matched.interaction_number
+        ) = 1
 ),
 
 first_touches as (
     -- The earliest interaction counts as first touch only up to created_at +
     -- grace (inclusive); earlier than creation counts too.
-    select
-        earliest_interactions.*
+    select earliest_interactions.*
     from earliest_interactions
     inner join leads
         on earliest_interactions.contact_id = leads.contact_id
@@ -87,7 +86,7 @@ responses as (
     from first_touches
     inner join int_lead_interactions_matched
         on first_touches.contact_id = int_lead_interactions_matched.contact_id
-        and int_lead_interactions_matched.started_at >= first_touches.started_at
+            and first_touches.started_at <= int_lead_interactions_matched.started_at
     where first_touches.direction = 'inbound'
     group by first_touches.contact_id
 ),
@@ -168,12 +167,12 @@ resolved as (
         on leads.contact_id = lead_deals.contact_id
     left join int_agent_identities_mapped as owner_agents
         on owner_agents.source_system = 'hubspot_owner'
-        and leads.owner_id = owner_agents.source_id
+            and leads.owner_id = owner_agents.source_id
 ),
 
 labelled as (
     select
-        resolved.* exclude (first_touch_line_channel_label),
+        resolved.* exclude (resolved.first_touch_line_channel_label),
         case
             when resolved.first_touch_interaction_id is not null and resolved.first_touch_direction = 'inbound'
                 then resolved.first_touch_line_channel_label

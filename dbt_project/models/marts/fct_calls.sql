@@ -20,27 +20,27 @@ calls as (
 ),
 
 {% if is_incremental() %}
-reprocess_window as (
+    reprocess_window as (
     -- A call loaded since the last run can be the callback of a missed call up
     -- to 24 h older, so every call from 24 h before the earliest new one is redone.
-    select min(calls.started_at) - interval 24 hours as window_start
-    from calls
-    where calls.loaded_at > (
-        select max(this.loaded_at) - to_hours(cast({{ var('INCREMENTAL_LOOKBACK_HOURS') }} as bigint))
-        from {{ this }} as this
-    )
-),
+        select min(calls.started_at) - interval 24 hours as window_start
+        from calls
+        where calls.loaded_at > (
+                select max(this.loaded_at) - to_hours(cast({{ var('INCREMENTAL_LOOKBACK_HOURS') }} as bigint))
+                from {{ this }} as this
+            )
+    ),
 
-calls_in_scope as (
-    select calls.*
-    from calls
-    inner join reprocess_window
-        on calls.started_at >= reprocess_window.window_start
-),
+    calls_in_scope as (
+        select calls.*
+        from calls
+        inner join reprocess_window
+            on calls.started_at >= reprocess_window.window_start
+    ),
 {% else %}
-calls_in_scope as (
-    select * from calls
-),
+    calls_in_scope as (
+        select * from calls
+    ),
 {% endif %}
 
 callback_candidates as (
@@ -63,8 +63,8 @@ missed_callbacks as (
     from calls_in_scope
     inner join callback_candidates
         on calls_in_scope.customer_number_e164 = callback_candidates.customer_number_e164
-        and callback_candidates.started_at > calls_in_scope.started_at
-        and callback_candidates.started_at <= calls_in_scope.started_at + interval 24 hours
+            and calls_in_scope.started_at < callback_candidates.started_at
+            and callback_candidates.started_at <= calls_in_scope.started_at + interval 24 hours
     where calls_in_scope.is_missed
     group by calls_in_scope.source_id
 ),

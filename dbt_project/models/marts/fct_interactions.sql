@@ -35,10 +35,10 @@ calls_to_process as (
     {% if is_incremental() %}
     -- Late-arriving and re-written calls carry a new _loaded_at; the lookback
     -- covers loads that committed while the previous run was reading.
-    where stg_aircall__calls.loaded_at > (
-        select max(this.loaded_at) - to_hours(cast({{ var('INCREMENTAL_LOOKBACK_HOURS') }} as bigint))
-        from {{ this }} as this
-    )
+        where stg_aircall__calls.loaded_at > (
+                select max(this.loaded_at) - to_hours(cast({{ var('INCREMENTAL_LOOKBACK_HOURS') }} as bigint))
+                from {{ this }} as this
+            )
     {% endif %}
 ),
 
@@ -65,7 +65,7 @@ calls_resolved as (
         on calls_with_line.line_raw = line_numbers.raw_number
     left join int_agent_identities_mapped
         on int_agent_identities_mapped.source_system = 'aircall_user'
-        and calls_with_line.user_id = int_agent_identities_mapped.source_id
+            and calls_with_line.user_id = int_agent_identities_mapped.source_id
 ),
 
 interactions as (

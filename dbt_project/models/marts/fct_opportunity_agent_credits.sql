@@ -45,7 +45,7 @@ primary_first_handled as (
         on fct_opportunities.primary_contact_id = dim_leads.contact_id
     inner join int_lead_interactions_matched
         on dim_leads.contact_id = int_lead_interactions_matched.contact_id
-        and dim_leads.first_handled_interaction_id = int_lead_interactions_matched.interaction_id
+            and dim_leads.first_handled_interaction_id = int_lead_interactions_matched.interaction_id
 ),
 
 owner_credits as (
@@ -79,12 +79,12 @@ last_touch_credits as (
         on deal_handled_interactions.deal_id = fct_opportunities.deal_id
     where deal_handled_interactions.started_at <= fct_opportunities.attribution_ends_at
     qualify row_number() over (
-        partition by deal_handled_interactions.deal_id
-        order by
-            deal_handled_interactions.started_at desc,
-            deal_handled_interactions.source_sequence desc,
-            deal_handled_interactions.interaction_id desc
-    ) = 1
+            partition by deal_handled_interactions.deal_id
+            order by
+                deal_handled_interactions.started_at desc,
+                deal_handled_interactions.source_sequence desc,
+                deal_handled_interactions.interaction_id desc
+        ) = 1
 ),
 
 assist_agents as (

@@ -33,7 +33,7 @@ triangle as (
         date_diff('month', cohort_sizes.cohort_month, activity_months.month) as months_since_first_order
     from cohort_sizes
     inner join month_spine as activity_months
-        on activity_months.month >= cohort_sizes.cohort_month
+        on cohort_sizes.cohort_month <= activity_months.month
 ),
 
 cohort_activity as (

@@ -46,7 +46,7 @@ joined as (
     from targets
     full outer join won
         on targets.month = won.month
-        and targets.agent_id = won.agent_id
+            and targets.agent_id = won.agent_id
 ),
 
 final as (
@@ -58,7 +58,9 @@ final as (
         -- Split targets are summed unrounded, then rounded once per agent-month.
         cast(round(joined.target_amount, 2) as decimal(18, 2)) as target_amount,
         cast(joined.targets_set as bigint) as targets_set,
-        cast(case when joined.targets_set = 1 and joined.revenue_won >= joined.target_amount then 1 else 0 end as bigint)
+        cast(
+            case when joined.targets_set = 1 and joined.revenue_won >= joined.target_amount then 1 else 0 end as bigint
+        )
             as targets_met,
         cast(joined.revenue_won as decimal(18, 2)) as revenue_won,
         cast(joined.opportunities_won as bigint) as opportunities_won

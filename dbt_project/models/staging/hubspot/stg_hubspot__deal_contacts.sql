@@ -37,9 +37,9 @@ deduplicated as (
     from renamed
     where renamed.contact_id is not null
     qualify row_number() over (
-        partition by renamed.deal_id, renamed.contact_id
-        order by renamed.association_type
-    ) = 1
+            partition by renamed.deal_id, renamed.contact_id
+            order by renamed.association_type
+        ) = 1
 )
 
 select * from deduplicated
