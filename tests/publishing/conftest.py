@@ -1,12 +1,7 @@
 """Fixtures: a small fake warehouse, a CSV export folder and helpers to snapshot publications."""
 
 import shutil
-import sys
 from pathlib import Path
-
-# `publishing` is not yet in pyproject's packages.find, so the editable install does not map it;
-# the repository root on sys.path makes it importable until it is (then this line can go).
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import pytest
 from publishing_servers import (  # noqa: F401  (fixtures)
