@@ -39,7 +39,9 @@ joined as (
     select
         coalesce(targets.month, won.month) as month,
         coalesce(targets.agent_id, won.agent_id) as agent_id,
-        coalesce(targets.target_amount, 0) as target_amount,
+        -- Split targets are summed unrounded, then rounded once per agent-month;
+        -- targets_met compares with this shipped amount, as a report reader would.
+        cast(round(coalesce(targets.target_amount, 0), 2) as decimal(18, 2)) as target_amount,
         case when targets.agent_id is not null then 1 else 0 end as targets_set,
         coalesce(won.revenue_won, 0) as revenue_won,
         coalesce(won.opportunities_won, 0) as opportunities_won
@@ -55,13 +57,12 @@ final as (
         joined.agent_id,
         dim_agents.agent_name,
         dim_agents.team,
-        -- Split targets are summed unrounded, then rounded once per agent-month.
-        cast(round(joined.target_amount, 2) as decimal(18, 2)) as target_amount,
+        joined.target_amount,
         cast(joined.targets_set as bigint) as targets_set,
         cast(
-            case when joined.targets_set = 1 and joined.revenue_won >= joined.target_amount then 1 else 0 end as bigint
-        )
-            as targets_met,
+            case when joined.targets_set = 1 and joined.revenue_won >= joined.target_amount then 1 else 0 end
+            as bigint
+        ) as targets_met,
         cast(joined.revenue_won as decimal(18, 2)) as revenue_won,
         cast(joined.opportunities_won as bigint) as opportunities_won
     from joined
