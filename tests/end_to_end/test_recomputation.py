@@ -17,27 +17,20 @@ from recompute.tables import TABLES, Table
 
 pytestmark = pytest.mark.slow
 DATA_SETS = ("sandbox_warehouse", "fixture_warehouse")
-# Disagreements where the recomputation is judged right and dbt must change (reported to the
-# team): (data set, table) -> (the only differences allowed, why). Each entry turns the test
-# into an expected failure while exactly those differences remain; a fix makes it fail loudly
-# so that the entry is removed. Delete an entry to make its disagreement a hard failure.
-KNOWN_DISAGREEMENTS = {
-    ("fixture_warehouse", "kpi_targets_monthly"): (
-        ("{'month': '2026-09-01', 'agent_id': '576c464fdbbd'}: targets_met: expected 1 got 0",),
-        "kpis.md: targets_met = 1 where revenue_won >= target_amount; the mart ships "
-        "target_amount 333.33 (a third of 1000) and revenue_won 333.33 with targets_met 0, "
-        "comparing against the unrounded split instead of the shipped column",
-    ),
-}
-_recomputed: dict[str, Warehouse] = {}
 
 
-def recompute(name: str, built: BuiltWarehouse) -> Warehouse:
-    """The warehouse rebuilt in Python from the raw tables dbt read (once per data set)."""
-    if name not in _recomputed:
+@pytest.fixture(scope="session")
+def recomputed() -> dict[str, Warehouse]:
+    """Data set -> its warehouse rebuilt in Python, filled on first use (once per data set)."""
+    return {}
+
+
+def recompute(cache: dict[str, Warehouse], name: str, built: BuiltWarehouse) -> Warehouse:
+    """The warehouse rebuilt in Python from the raw tables dbt read."""
+    if name not in cache:
         with duckdb.connect(str(built.path), read_only=True) as con:
-            _recomputed[name] = build_warehouse(load_raw(con), built.settings)
-    return _recomputed[name]
+            cache[name] = build_warehouse(load_raw(con), built.settings)
+    return cache[name]
 
 
 def mart_rows(built: BuiltWarehouse, table: Table) -> list[tuple]:
@@ -49,26 +42,23 @@ def mart_rows(built: BuiltWarehouse, table: Table) -> list[tuple]:
 @pytest.mark.parametrize("table", TABLES, ids=[t.name for t in TABLES])
 @pytest.mark.parametrize("data_set", DATA_SETS, ids=["sandbox", "fixture"])
 def test_mart_equals_recomputation(
-    data_set: str, table: Table, request: pytest.FixtureRequest
+    data_set: str, table: Table, recomputed: dict[str, Warehouse], request: pytest.FixtureRequest
 ) -> None:
     # given the raw layer dbt built from, recomputed in plain Python
     built: BuiltWarehouse = request.getfixturevalue(data_set)
-    expected = table.compute(recompute(data_set, built))
+    expected = table.compute(recompute(recomputed, data_set, built))
     # when the mart is read
     actual = mart_rows(built, table)
     # then both agree row for row
     problems = diff(table, expected, actual)
-    known = KNOWN_DISAGREEMENTS.get((data_set, table.name))
-    if known is not None:
-        assert problems, f"known disagreement fixed, remove it from KNOWN_DISAGREEMENTS: {known[1]}"
-        if tuple(problems) == known[0]:
-            pytest.xfail(known[1])
     assert not problems, report(table, problems, len(expected), len(actual))
 
 
-def test_sandbox_recomputation_is_not_vacuous(sandbox_warehouse: BuiltWarehouse) -> None:
+def test_sandbox_recomputation_is_not_vacuous(
+    sandbox_warehouse: BuiltWarehouse, recomputed: dict[str, Warehouse]
+) -> None:
     """A sandbox with no deals or calls would make every comparison pass trivially."""
-    warehouse = recompute("sandbox_warehouse", sandbox_warehouse)
+    warehouse = recompute(recomputed, "sandbox_warehouse", sandbox_warehouse)
     assert warehouse.opportunities and warehouse.interactions and warehouse.leads
     assert any(o.status == "won" for o in warehouse.opportunities)
     assert any(len(o.leads) > 1 for o in warehouse.opportunities)
