@@ -48,6 +48,12 @@ def print_summary(summary: RunSummary) -> None:
             f"~{metadata.get('updated', 0):,} updated  {metadata.get('elapsed_seconds', 0):.1f} s"
         )
     print(f"dbt: {summary.models_built} models/seeds materialised")
+    if summary.publication:
+        publication = summary.publication
+        print(f"Published version {publication['version']}: {publication['rows']:,} rows")
+        print(f"  to {publication['locations']}")
+    else:
+        print("Nothing published: consumers keep the previous publication.")
     print(f"Checks: {summary.checks_passed} passed, {len(summary.checks_failed)} failed")
     for name in summary.checks_failed:
         print(f"  FAILED check {name}")

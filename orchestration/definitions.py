@@ -5,15 +5,16 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.alerts import alert_on_run_failure
 from orchestration.assets.dbt import kpi_dbt_assets
+from orchestration.assets.exports import published_exports
 from orchestration.assets.ingest import build_ingest_definitions
 from orchestration.project import DBT_EXECUTABLE, dbt_project
-from orchestration.resources import SourcesResource, WarehouseResource
+from orchestration.resources import PublishResource, SourcesResource, WarehouseResource
 from orchestration.schedules import build_nightly_schedule, refresh_kpis_job
 
 ingest_assets, ingest_checks = build_ingest_definitions()
 
 defs = dg.Definitions(
-    assets=[*ingest_assets, kpi_dbt_assets],
+    assets=[*ingest_assets, kpi_dbt_assets, published_exports],
     asset_checks=ingest_checks,
     jobs=[refresh_kpis_job],
     schedules=[build_nightly_schedule()],
@@ -25,6 +26,7 @@ defs = dg.Definitions(
             aircall_api_token=dg.EnvVar("AIRCALL_API_TOKEN"),
         ),
         "warehouse": WarehouseResource(),
+        "publisher": PublishResource(),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
     },
 )

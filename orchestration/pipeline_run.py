@@ -35,6 +35,7 @@ class RunSummary:
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
+    publication: dict = field(default_factory=dict)
 
 
 @contextmanager
@@ -84,8 +85,10 @@ def summarise(result: dg.ExecuteInProcessResult, elapsed_seconds: float) -> RunS
         if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
             materialization = event.materialization
             key = materialization.asset_key.to_user_string()
-            if key.count("/") == 1 and key.split("/")[0] in {"hubspot", "aircall"}:
-                metadata = {name: value.value for name, value in materialization.metadata.items()}
+            metadata = {name: value.value for name, value in materialization.metadata.items()}
+            if key == "looker_studio/published_exports":
+                summary.publication = metadata
+            elif key.split("/")[0] in {"hubspot", "aircall"}:
                 summary.streams.append((key, metadata))
             else:
                 summary.models_built += 1

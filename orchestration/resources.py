@@ -1,6 +1,6 @@
 """Thin Dagster resources over the framework-free connectors and the DuckDB warehouse."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -9,6 +9,16 @@ import dagster as dg
 from connectors.registry import AircallConfig, HubSpotConfig, Stream, build_streams
 from orchestration.run_lock import warehouse_lock
 from orchestration.settings import setting
+from publishing import (
+    DEFAULT_INVARIANTS,
+    RAW_INVARIANTS,
+    CsvFolderConfig,
+    CsvFolderTarget,
+    PublishConfig,
+    PublishResult,
+    publish,
+)
+from publishing.targets.base import Target
 
 
 class SourcesResource(dg.ConfigurableResource):
@@ -53,3 +63,48 @@ class WarehouseResource(dg.ConfigurableResource):
         """Refuse to write while another run writes the same warehouse file."""
         with warehouse_lock(self.path()):
             yield
+
+
+class PublishResource(dg.ConfigurableResource):
+    """Where the marts are published: the CSV folder always, PostgreSQL and GCS when configured.
+
+    Empty fields fall back to the environment (EXPORT_DIR, LOOKER_GCS_BUCKET, LOOKER_GCS_PREFIX,
+    LOOKER_PG_SCHEMA, LOOKER_PG_READER_ROLE). The PostgreSQL DSN holds a password, so it is read
+    from LOOKER_PG_DSN at run time and never enters run config.
+    """
+
+    export_dir: str = ""
+    gcs_bucket: str = ""
+    gcs_prefix: str = ""
+
+    def targets(self) -> list[Target]:
+        """The configured targets, CSV folder first."""
+        export_dir = Path(self.export_dir or setting("EXPORT_DIR")).resolve()
+        targets: list[Target] = [CsvFolderTarget(CsvFolderConfig(export_dir))]
+        dsn = dg.EnvVar("LOOKER_PG_DSN").get_value()
+        if dsn:
+            from publishing.targets.postgres import PostgresConfig, PostgresTarget
+
+            config = PostgresConfig(
+                dsn=dsn,
+                schema=setting("LOOKER_PG_SCHEMA"),
+                reader_role=setting("LOOKER_PG_READER_ROLE"),
+            )
+            targets.append(PostgresTarget(config))
+        bucket = self.gcs_bucket or setting("LOOKER_GCS_BUCKET")
+        if bucket:
+            from publishing.targets.gcs import GcsConfig, GcsTarget
+
+            prefix = self.gcs_prefix or setting("LOOKER_GCS_PREFIX")
+            targets.append(GcsTarget(GcsConfig(bucket=bucket, prefix=prefix)))
+        return targets
+
+    def publish(self, duckdb_path: Path, log: Callable[[str], None]) -> PublishResult:
+        """Write, audit, then swap in the exports on every target (see publishing.publish)."""
+        targets = self.targets()
+        log("Publishing to: " + "; ".join(target.describe() for target in targets))
+        config = PublishConfig(
+            reporting_timezone=setting("REPORTING_TIMEZONE"),
+            invariants=(*DEFAULT_INVARIANTS, *RAW_INVARIANTS),
+        )
+        return publish(duckdb_path, targets, config)

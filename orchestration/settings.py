@@ -15,6 +15,11 @@ DEFAULTS: dict[str, str] = {
     "REPORTING_CURRENCY": "EUR",
     "DEFAULT_PHONE_REGION": "FR",
     "FIRST_TOUCH_GRACE_HOURS": "24",
+    "EXPORT_DIR": str(PROJECT_ROOT / "data" / "exports"),
+    "LOOKER_GCS_BUCKET": "",
+    "LOOKER_GCS_PREFIX": "looker",
+    "LOOKER_PG_SCHEMA": "looker",
+    "LOOKER_PG_READER_ROLE": "looker_reader",
 }
 
 # Secrets a real run cannot do without; each maps to the source that needs it.
@@ -52,7 +57,7 @@ def setting(name: str, environ: Mapping[str, str] | None = None) -> str:
     """
     environ = os.environ if environ is None else environ
     value = environ.get(name, "").strip()
-    return value or DEFAULTS[name]
+    return value or DEFAULTS.get(name, "")
 
 
 def missing_variables(environ: Mapping[str, str] | None = None) -> list[MissingVariable]:
