@@ -35,6 +35,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("prepare", help="parse the dbt project into target/manifest.json")
+
+    link = commands.add_parser(
+        "looker-link", help="print a Looker Studio (Data Studio) URL creating a report on GCS"
+    )
+    link.add_argument("--bucket", default="", help="GCS bucket (default: LOOKER_GCS_BUCKET)")
+    link.add_argument("--prefix", default="", help="GCS prefix (default: LOOKER_GCS_PREFIX)")
+    link.add_argument("--report-id", default=None, help="template report to copy")
+    link.add_argument("--name", default="Sales KPIs by channel and agent", help="report name")
     return parser
 
 
@@ -97,9 +105,31 @@ def prepare_command(_: argparse.Namespace) -> int:
     return 0
 
 
+def looker_link_command(args: argparse.Namespace) -> int:
+    from orchestration.looker_link import build_report_link, table_folders
+    from orchestration.settings import load_dotenv_file, setting
+    from publishing import EXPORT_COLUMNS
+
+    load_dotenv_file()
+    bucket = args.bucket or setting("LOOKER_GCS_BUCKET")
+    if not bucket:
+        print("error: no bucket: pass --bucket or set LOOKER_GCS_BUCKET", file=sys.stderr)
+        return 2
+    folders = table_folders(
+        bucket, args.prefix or setting("LOOKER_GCS_PREFIX"), list(EXPORT_COLUMNS)
+    )
+    print(build_report_link(folders, args.name, args.report_id))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"run": run_command, "sandbox": sandbox_command, "prepare": prepare_command}
+    handlers = {
+        "run": run_command,
+        "sandbox": sandbox_command,
+        "prepare": prepare_command,
+        "looker-link": looker_link_command,
+    }
     return handlers[args.command](args)
 
 

@@ -43,3 +43,23 @@ def test_parser_knows_every_documented_command():
     assert parser.parse_args(["run", "--sandbox", "--scale", "2"]).scale == 2.0
     assert parser.parse_args(["sandbox", "--port", "9000"]).port == 9000
     assert parser.parse_args(["prepare"]).command == "prepare"
+
+
+def test_looker_link_prints_one_gcs_data_source_per_export_table():
+    # given
+    environment = {**os.environ, "LOOKER_GCS_BUCKET": "acme-bi", "LOOKER_GCS_PREFIX": "kpis"}
+    # when
+    completed = run_cli("looker-link", "--report-id", "tmpl-1", environment=environment)
+    # then
+    assert completed.returncode == 0, completed.stderr
+    url = completed.stdout.strip()
+    assert url.startswith("https://lookerstudio.google.com/reporting/create?c.reportId=tmpl-1")
+    assert "ds.ds7.path=acme-bi%2Fkpis%2Fkpi_calls_daily" in url
+    assert "ds.ds8" not in url
+
+
+def test_looker_link_without_a_bucket_says_what_to_set():
+    environment = {**os.environ, "LOOKER_GCS_BUCKET": ""}
+    completed = run_cli("looker-link", environment=environment)
+    assert completed.returncode == 2
+    assert "LOOKER_GCS_BUCKET" in completed.stderr
