@@ -54,8 +54,9 @@ def write_fixture(path: Path) -> None:
             "modified_at timestamptz, is_archived boolean not null, "
             "_loaded_at timestamptz not null, _run_id varchar not null)"
         )
-        con.executemany(
-            f"insert into {table} values (?, ?, null, ?, now(), 'fixture')",
-            [(str(r["id"]), json.dumps(r, sort_keys=True), a) for r, a in rows],
-        )
+        for record, archived in rows:
+            con.execute(
+                f"insert into {table} values (?, ?, null, ?, now(), 'fixture')",
+                (str(record["id"]), json.dumps(record, sort_keys=True), archived),
+            )
     con.close()
