@@ -35,7 +35,9 @@ def run_dbt(path: Path, scratch: Path, *args: str) -> subprocess.CompletedProces
     ]  # fmt: skip
     done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        pytest.fail(f"dbt {args[0]} failed ({done.returncode}):\n{done.stdout[-6000:]}{done.stderr}")
+        pytest.fail(
+            f"dbt {args[0]} failed ({done.returncode}):\n{done.stdout[-6000:]}{done.stderr}"
+        )
     return done
 
 

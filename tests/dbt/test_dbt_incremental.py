@@ -37,7 +37,9 @@ def land_late_calls(path: str) -> None:
 def snapshot(path: str) -> dict[str, list[tuple]]:
     with duckdb.connect(path, read_only=True) as con:
         return {
-            table: con.execute(f"select * exclude (loaded_at) from {table} order by {order}").fetchall()
+            table: con.execute(
+                f"select * exclude (loaded_at) from {table} order by {order}"
+            ).fetchall()
             if "kpi_" not in table
             else con.execute(f"select * from {table} order by {order}").fetchall()
             for table, order in COMPARED.items()
@@ -68,5 +70,7 @@ def test_incremental_run_equals_full_refresh(warehouse_copy: DbtWarehouse) -> No
         now_answered = con.execute(
             "select is_answered from marts.fct_calls where call_id = '1820036556'"
         ).fetchall()
-    assert called_back == [(True,)]  # its missed call, 15 min earlier, is now called back within 1 h
+    assert called_back == [
+        (True,)
+    ]  # its missed call, 15 min earlier, is now called back within 1 h
     assert now_answered == [(True,)]

@@ -62,12 +62,18 @@ def test_customer_key_is_lowercase_hex_hmac_sha256_of_the_contact_id() -> None:
     assert keys.customer_key("551201", b"k3y") == expected == expected.lower()
 
 
-def test_customer_keys_in_the_export_are_the_hmac_of_contact_ids(dbt_warehouse: DbtWarehouse) -> None:
+def test_customer_keys_in_the_export_are_the_hmac_of_contact_ids(
+    dbt_warehouse: DbtWarehouse,
+) -> None:
     # given
     key = dbt_warehouse.pii_hash_key.encode()
     with duckdb.connect(str(dbt_warehouse.path), read_only=True) as con:
-        contact_ids = [r[0] for r in con.execute("select contact_id from marts.dim_customers").fetchall()]
-        exported = {r[0] for r in con.execute("select customer_key from marts.kpi_customers").fetchall()}
+        contact_ids = [
+            r[0] for r in con.execute("select contact_id from marts.dim_customers").fetchall()
+        ]
+        exported = {
+            r[0] for r in con.execute("select customer_key from marts.kpi_customers").fetchall()
+        }
     # then
     assert contact_ids
     assert exported == {keys.customer_key(c, key) for c in contact_ids}

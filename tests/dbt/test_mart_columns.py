@@ -9,7 +9,9 @@ import pytest
 from conftest import REPO, DbtWarehouse
 
 KPIS_CANDIDATES = (REPO.parent / "shared" / "docs" / "kpis.md", REPO / "docs" / "kpis.md")
-EXPORT_ITEM = re.compile(r"^\d+\.\s+\*\*`(kpi_[a-z_]+)`\*\*(.*?)(?=^\d+\.\s+\*\*`|^## |\Z)", re.S | re.M)
+EXPORT_ITEM = re.compile(
+    r"^\d+\.\s+\*\*`(kpi_[a-z_]+)`\*\*(.*?)(?=^\d+\.\s+\*\*`|^## |\Z)", re.S | re.M
+)
 BACKTICKED = re.compile(r"`([^`]*)`", re.S)
 
 

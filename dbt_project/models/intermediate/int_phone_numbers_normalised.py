@@ -62,7 +62,8 @@ def distinct_raw_numbers(dbt) -> list[str]:
 def model(dbt, session):
     dbt.config(materialized="table")
     settings = dbt.ref("int_settings_resolved")
-    region = settings.query("settings", "select default_phone_region from settings").fetchall()[0][0]
+    rows = settings.query("settings", "select default_phone_region from settings").fetchall()
+    region = rows[0][0]
     raw_numbers = distinct_raw_numbers(dbt)
     parsed = [normalise(raw, region) for raw in raw_numbers]
     frame = pd.DataFrame(
