@@ -34,11 +34,21 @@ def land_late_calls(path: str) -> None:
         )
 
 
+def change_user_email(path: str) -> None:
+    """Max's telephony e-mail changes: his old calls must move to the new agent id."""
+    with duckdb.connect(path) as con:
+        con.execute(
+            "update raw_aircall.users set record = json_merge_patch(record, ?), _loaded_at = ?"
+            " where id = '731417'",
+            ['{"email": "max.petit@new-domain.example"}', LATE_LOAD],
+        )
+
+
 def snapshot(path: str) -> dict[str, list[tuple]]:
     with duckdb.connect(path, read_only=True) as con:
         return {
             table: con.execute(
-                f"select * exclude (loaded_at) from {table} order by {order}"
+                f"select * exclude (loaded_at, processed_at) from {table} order by {order}"
             ).fetchall()
             if "kpi_" not in table
             else con.execute(f"select * from {table} order by {order}").fetchall()
@@ -50,6 +60,7 @@ def test_incremental_run_equals_full_refresh(warehouse_copy: DbtWarehouse) -> No
     # given a built warehouse and calls that arrive late or change
     path = str(warehouse_copy.path)
     land_late_calls(path)
+    change_user_email(path)
     with duckdb.connect(path, read_only=True) as con:
         before = con.execute(
             "select is_missed_called_back_1h from marts.fct_calls where call_id = '1820036557'"

@@ -21,17 +21,14 @@ calls as (
 
 {% if is_incremental() %}
     reprocess_window as (
-    -- A call loaded since the last run can be the callback of a missed call up
-    -- to 24 h older, so every call from 24 h before the earliest new one is redone.
-        select min(calls.started_at) - interval 24 hours as window_start
-        from calls
-        where calls.loaded_at > (
-                select max(this.loaded_at) - to_hours(cast({{ var('INCREMENTAL_LOOKBACK_HOURS') }} as bigint))
-                from {{ this }} as this
-            )
-    ),
+    -- A call (re)computed since the last run can be the callback of a missed call
+    -- up to 24 h older, so every call from 24 h before the earliest one is redone.
+    select min(calls.started_at) - interval 24 hours as window_start
+    from calls
+    where calls.processed_at > (select max(this.processed_at) from {{ this }} as this)
+),
 
-    calls_in_scope as (
+calls_in_scope as (
         select calls.*
         from calls
         inner join reprocess_window
@@ -101,7 +98,8 @@ calls_with_callbacks as (
             missed_callbacks.first_callback_at <= calls_in_scope.started_at + interval 1 hour, false
         ) as is_missed_called_back_1h,
         missed_callbacks.first_callback_at is not null as is_missed_called_back_24h,
-        calls_in_scope.loaded_at
+        calls_in_scope.loaded_at,
+        calls_in_scope.processed_at
     from calls_in_scope
     left join missed_callbacks
         on calls_in_scope.source_id = missed_callbacks.call_id

@@ -29,16 +29,35 @@ int_agent_identities_mapped as (
     select * from {{ ref('int_agent_identities_mapped') }}
 ),
 
+{% if is_incremental() %}
+stale_interactions as (
+    -- A changed dimension (a seed-mapped line, a user's new e-mail) re-processes
+    -- the interactions it touches, so the increment stays equal to a full refresh.
+    select this.source_id as call_id
+    from {{ this }} as this
+    left join int_business_lines_classified
+        on this.business_line = int_business_lines_classified.business_line
+    left join int_agent_identities_mapped
+        on int_agent_identities_mapped.source_system = 'aircall_user'
+            and this.aircall_user_id = int_agent_identities_mapped.source_id
+    where this.channel_group is distinct from coalesce(int_business_lines_classified.channel_group, 'unknown')
+        or this.channel is distinct from coalesce(int_business_lines_classified.channel, 'unknown')
+        or this.channel_label is distinct from coalesce(int_business_lines_classified.channel_label, 'Unknown')
+        or this.agent_id is distinct from coalesce(int_agent_identities_mapped.agent_id, 'unassigned')
+),
+
+{% endif %}
 calls_to_process as (
     select *
     from stg_aircall__calls
     {% if is_incremental() %}
-    -- Late-arriving and re-written calls carry a new _loaded_at; the lookback
-    -- covers loads that committed while the previous run was reading.
+        -- Late-arriving and re-written calls carry a new _loaded_at; the lookback
+        -- covers loads that committed while the previous run was reading.
         where stg_aircall__calls.loaded_at > (
-                select max(this.loaded_at) - to_hours(cast({{ var('INCREMENTAL_LOOKBACK_HOURS') }} as bigint))
-                from {{ this }} as this
-            )
+            select max(this.loaded_at) - to_hours(cast({{ var('INCREMENTAL_LOOKBACK_HOURS') }} as bigint))
+            from {{ this }} as this
+        )
+        or stg_aircall__calls.call_id in (select stale_interactions.call_id from stale_interactions)
     {% endif %}
 ),
 
@@ -118,7 +137,9 @@ interactions as (
         calls_resolved.answered_at,
         calls_resolved.ended_at,
         {{ reporting_date('calls_resolved.started_at') }} as started_date,
-        calls_resolved.loaded_at
+        calls_resolved.loaded_at,
+        -- When this row was (re)computed: fct_calls re-processes what changed.
+        {{ run_timestamp() }} as processed_at
     from calls_resolved
     left join int_business_lines_classified
         on calls_resolved.business_line = int_business_lines_classified.business_line
