@@ -63,3 +63,32 @@ def test_sandbox_recomputation_is_not_vacuous(
     assert any(o.status == "won" for o in warehouse.opportunities)
     assert any(len(o.leads) > 1 for o in warehouse.opportunities)
     assert warehouse.raw.goals
+
+
+def column_sum(built: BuiltWarehouse, table: str, column: str, where: str = "true") -> float:
+    with duckdb.connect(str(built.path), read_only=True) as con:
+        query = f"select coalesce(sum({column}), 0) from marts.{table} where {where}"
+        return float(con.execute(query).fetchone()[0])
+
+
+@pytest.mark.parametrize("data_set", DATA_SETS, ids=["sandbox", "fixture"])
+def test_marts_hold_the_kpis_md_invariants(
+    data_set: str, recomputed: dict[str, Warehouse], request: pytest.FixtureRequest
+) -> None:
+    # given the raw facts counted in Python
+    built: BuiltWarehouse = request.getfixturevalue(data_set)
+    w = recompute(recomputed, data_set, built)
+    won = [o for o in w.opportunities if o.status == "won"]
+    # then the mart totals match them (kpis.md "Invariants the tests must hold")
+    assert column_sum(built, "kpi_sales_daily", "opportunities_created") == len(w.opportunities)
+    assert column_sum(built, "kpi_sales_daily", "opportunities_won") == len(won)
+    revenue = float(sum(o.revenue for o in won))
+    assert column_sum(built, "kpi_sales_daily", "revenue_won") == pytest.approx(revenue)
+    for role in ("owner", "first_touch", "last_touch", "assist"):
+        credited = sum(o.revenue for o in won if any(c.role == role for c in o.credits))
+        actual = column_sum(built, "kpi_agent_credit_daily", "credited_revenue_won",
+                            f"credit_role = '{role}'")  # fmt: skip
+        assert actual == pytest.approx(float(credited), abs=1e-6), role
+    assert column_sum(built, "kpi_calls_daily", "calls") == len(w.raw.calls)
+    orders = sum(1 for o in won if o.primary is not None)
+    assert column_sum(built, "kpi_customers", "orders") == orders

@@ -1,0 +1,143 @@
+"""The published exports of a real run: no customer PII, byte-identical reruns, WAP on failure."""
+
+import csv
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from publishing import EXPORT_COLUMNS, find_pii
+
+PSEUDONYMISED_COLUMNS = {"customer_key"}
+
+
+def customer_pii(duckdb_path: Path) -> set[str]:
+    """Every customer e-mail, full name and phone number the sources hold."""
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        contacts = con.execute(
+            """
+            select record->>'$.properties.email', record->>'$.properties.firstname',
+                   record->>'$.properties.lastname', record->>'$.properties.phone',
+                   record->>'$.properties.mobilephone'
+            from raw_hubspot.contacts
+            """
+        ).fetchall()
+        callers = con.execute(
+            "select distinct record->>'$.raw_digits' from raw_aircall.calls"
+        ).fetchall()
+    needles: set[str] = set()
+    for email, first, last, phone, mobile in contacts:
+        needles |= {value for value in (email, phone, mobile) if value}
+        if first and last:
+            needles.add(f"{first} {last}")
+    needles |= {digits for (digits,) in callers if digits and digits != "anonymous"}
+    return needles
+
+
+def published_rows(export_dir: Path) -> list[dict[str, str]]:
+    """Every published CSV row, without the pseudonym columns (hex digits look like phones)."""
+    rows = []
+    for path in sorted((export_dir / "current").rglob("*.csv")):
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                rows.append({k: v for k, v in row.items() if k not in PSEUDONYMISED_COLUMNS})
+    return rows
+
+
+def business_lines(duckdb_path: Path) -> set[str]:
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        lines = con.execute("select distinct record->>'$.digits' from raw_aircall.numbers")
+        return {digits for (digits,) in lines.fetchall()}
+
+
+def test_exports_hold_no_customer_phone_email_or_name(pipeline_run):
+    # given: the sources' customer PII (company lines are published on purpose, as business_line)
+    needles = customer_pii(pipeline_run.duckdb_path) - business_lines(pipeline_run.duckdb_path)
+    assert len(needles) > 1000, "the search must have real needles to be meaningful"
+    # when
+    hits = find_pii(published_rows(pipeline_run.export_dir), needles)
+    # then
+    assert hits == [], f"{len(hits)} PII hits, e.g. {hits[:5]}"
+
+
+def test_every_export_has_the_contract_columns_in_order(pipeline_run):
+    for table, columns in EXPORT_COLUMNS.items():
+        path = pipeline_run.export_dir / "current" / f"{table}.csv"
+        with path.open(encoding="utf-8") as handle:
+            assert next(csv.reader(handle)) == list(columns), table
+
+
+def snapshot(export_dir: Path) -> dict[str, bytes]:
+    current = export_dir / "current"
+    return {
+        str(path.relative_to(current)): path.read_bytes() for path in sorted(current.rglob("*.csv"))
+    }
+
+
+def test_rerun_on_unchanged_sources_publishes_byte_identical_files(pipeline_run):
+    # given
+    before = snapshot(pipeline_run.export_dir)
+    # when: the whole pipeline runs again against the same, unchanged sandbox
+    completed = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "run"],
+        env=pipeline_run.environment,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    # then
+    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
+    assert "+0 inserted ~0 updated" in completed.stdout
+    assert snapshot(pipeline_run.export_dir) == before
+
+
+def test_a_failing_dbt_test_blocks_publication_and_keeps_the_previous_one(
+    pipeline_run, tmp_path, monkeypatch
+):
+    # given: a copy of the warehouse, already published once, plus a deal in a currency with
+    # no rate, which fails the singular test assert_deal_currencies_have_a_rate
+    duckdb_path = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(pipeline_run.duckdb_path, duckdb_path)
+    export_dir = tmp_path / "exports"
+    shutil.copytree(pipeline_run.export_dir, export_dir, symlinks=True)
+    before = snapshot(export_dir)
+    with duckdb.connect(str(duckdb_path)) as con:
+        con.execute(
+            """
+            insert into raw_hubspot.deals
+            select 'bad-' || id,
+                   json_merge_patch(record, '{"id": "bad-1", "properties": {
+                       "amount_in_home_currency": null, "deal_currency_code": "XAU",
+                       "hs_object_id": "bad-1"}}'),
+                   modified_at, is_archived, _loaded_at, _run_id
+            from raw_hubspot.deals where not is_archived limit 1
+            """
+        )
+    for name, value in pipeline_run.environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("DUCKDB_PATH", str(duckdb_path))
+    monkeypatch.setenv("EXPORT_DIR", str(export_dir))
+    from orchestration.definitions import defs
+
+    # when: dbt and the publication run (ingest is not needed to show the gate)
+    job = defs.resolve_implicit_global_asset_job_def().get_subset(
+        asset_selection={
+            key
+            for key in defs.resolve_asset_graph().get_all_asset_keys()
+            if key.path[0] not in {"hubspot", "aircall"}
+        }
+    )
+    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    # then
+    assert not result.success
+    published = [
+        event
+        for event in result.all_events
+        if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
+        and event.materialization.asset_key.path[0] == "looker_studio"
+    ]
+    assert published == []
+    assert snapshot(export_dir) == before
