@@ -27,24 +27,53 @@ def find_pii(published: Iterable[PublishedItem], needles: Iterable[str]) -> list
     digits contain its digits ("+33 6 12 34 56 78" finds "0612345678" and "33612345678"), so a
     reformatted number is still caught.
 
+    Each distinct field value is searched once, so thousands of needles over a full export stay
+    fast; a hit names the first place its value appeared.
+
     Args:
         published: paths (files, or folders searched recursively), bytes (a downloaded object),
             or rows (sequences or mappings of cell values, e.g. from a database cursor).
         needles: the known PII values planted in the sources.
 
     Returns:
-        One hit per (location, needle) found; empty when the exports are clean.
+        One hit per (distinct field value, needle) found; empty when the exports are clean.
     """
     patterns = [_Needle.of(needle) for needle in needles if needle.strip()]
-    hits: list[PiiHit] = []
+    first_seen: dict[tuple[str, bool], str] = {}
     for index, item in enumerate(published):
         for location, fields, by_field in _fields_of(item, index):
-            hits += [
-                PiiHit(location, p.text)
-                for p in patterns
-                if any(p.matches(f, digits=by_field) for f in fields)
-            ]
-    return hits
+            for field in fields:
+                first_seen.setdefault((field, by_field), location)
+    by_core: dict[str, list[str]] = {}
+    for pattern in patterns:
+        if pattern.digits:
+            by_core.setdefault(pattern.digits, []).append(pattern.text)
+    hits: dict[tuple[str, str], PiiHit] = {}
+    for (field, by_field), location in first_seen.items():
+        for needle in _text_matches(field, by_field, patterns) + _digit_matches(
+            field, by_field, by_core
+        ):
+            hits.setdefault((location, needle), PiiHit(location, needle))
+    return list(hits.values())
+
+
+def _text_matches(field: str, by_field: bool, patterns: list["_Needle"]) -> list[str]:
+    folded = field.casefold()
+    # A lone number or date holds no e-mail or name; phone numbers are the digit search's job.
+    if by_field and not any(character.isalpha() or character == "@" for character in folded):
+        return []
+    return [pattern.text for pattern in patterns if pattern.folded in folded]
+
+
+def _digit_matches(field: str, by_field: bool, by_core: dict[str, list[str]]) -> list[str]:
+    if not by_field or not by_core:
+        return []
+    digits = re.sub(r"\D", "", field)
+    found: list[str] = []
+    for length in {len(core) for core in by_core}:
+        for start in range(len(digits) - length + 1):
+            found += by_core.get(digits[start : start + length], [])
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +89,6 @@ class _Needle:
         # The national significant number (no country code, no trunk 0) survives reformatting.
         core = digits[-9:] if looks_like_phone else ""
         return cls(text, text.casefold(), core)
-
-    def matches(self, field: str, *, digits: bool) -> bool:
-        if self.folded in field.casefold():
-            return True
-        return digits and bool(self.digits) and self.digits in re.sub(r"\D", "", field)
 
 
 def _fields_of(item: PublishedItem, index: int) -> Iterable[tuple[str, list[str], bool]]:
@@ -83,8 +107,10 @@ def _fields_of(item: PublishedItem, index: int) -> Iterable[tuple[str, list[str]
 
 def _text_units(location: str, data: bytes) -> Iterable[tuple[str, list[str], bool]]:
     text = data.decode("utf-8", errors="replace")
-    # The whole text by substring (JSON and other non-CSV files), then each CSV field on its
-    # own for phone digits, so digits of neighbouring numeric cells never join into a "number".
-    yield location, [text], False
+    # The whole text by substring (JSON and other non-CSV files; a CSV file's fields below cover
+    # it), then each CSV field on its own for phone digits, so digits of neighbouring numeric
+    # cells never join into a "number".
+    if not location.endswith(".csv"):
+        yield location, [text], False
     for line_number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         yield f"{location}:{line_number}", row, True
