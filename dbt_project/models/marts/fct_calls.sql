@@ -19,26 +19,19 @@ calls as (
     where fct_interactions.interaction_type = 'call'
 ),
 
-{% if is_incremental() %}
-    reprocess_window as (
-    -- A call (re)computed since the last run can be the callback of a missed call
-    -- up to 24 h older, so every call from 24 h before the earliest one is redone.
-    select min(calls.started_at) - interval 24 hours as window_start
-    from calls
-    where calls.processed_at > (select max(this.processed_at) from {{ this }} as this)
-),
-
 calls_in_scope as (
-        select calls.*
-        from calls
-        inner join reprocess_window
-            on calls.started_at >= reprocess_window.window_start
-    ),
-{% else %}
-    calls_in_scope as (
-        select * from calls
-    ),
-{% endif %}
+    select calls.*
+    from calls
+    {% if is_incremental() %}
+        -- A call (re)computed since the last run can be the callback of a missed
+        -- call up to 24 h older: every call from 24 h before the earliest one is redone.
+        where calls.started_at >= (
+            select min(changed.started_at) - interval 24 hours
+            from calls as changed
+            where changed.processed_at > (select max(this.processed_at) from {{ this }} as this)
+        )
+    {% endif %}
+),
 
 callback_candidates as (
     -- kpis.md: an outbound call to the number (answered or not) or an answered
