@@ -35,6 +35,10 @@ class PipelineRun:
     environment: dict[str, str]
     output: str
 
+    @property
+    def export_dir(self) -> Path:
+        return Path(self.environment["EXPORT_DIR"])
+
     def sandbox_totals(self) -> dict[str, int]:
         with urllib.request.urlopen(f"{self.sandbox_url}/_sandbox/totals", timeout=30) as answer:
             return json.load(answer)
@@ -67,6 +71,7 @@ def pipeline_environment(sandbox_url: str, duckdb_path: Path) -> dict[str, str]:
         AIRCALL_API_TOKEN="sandbox-aircall-token",
         AIRCALL_BASE_URL=sandbox_url,
         DUCKDB_PATH=str(duckdb_path),
+        EXPORT_DIR=str(duckdb_path.parent / "exports"),
         PII_HASH_KEY=TEST_PII_HASH_KEY,
     )
     return environment
