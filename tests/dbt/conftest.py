@@ -25,9 +25,11 @@ class DbtWarehouse:
     pii_hash_key: str
 
 
-def run_dbt(path: Path, scratch: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_dbt(
+    path: Path, scratch: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run dbt on `path` with target/ and logs/ under `scratch`; fail the test on error."""
-    env = os.environ | {"DUCKDB_PATH": str(path), "PII_HASH_KEY": PII_HASH_KEY}
+    env = os.environ | {"DUCKDB_PATH": str(path), "PII_HASH_KEY": PII_HASH_KEY} | (env or {})
     dbt = Path(sys.executable).with_name("dbt")
     command = [
         str(dbt), *args, "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),

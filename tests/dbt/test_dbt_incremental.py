@@ -85,3 +85,29 @@ def test_incremental_run_equals_full_refresh(warehouse_copy: DbtWarehouse) -> No
         (True,)
     ]  # its missed call, 15 min earlier, is now called back within 1 h
     assert now_answered == [(True,)]
+
+
+def test_a_new_default_region_reparses_every_phone_number(warehouse_copy: DbtWarehouse) -> None:
+    # given numbers parsed with the default region FR
+    path = str(warehouse_copy.path)
+    # when the region changes
+    run_dbt(
+        warehouse_copy.path,
+        warehouse_copy.scratch,
+        "run",
+        "-s",
+        "int_settings_resolved",
+        "int_phone_numbers_normalised",
+        env={"DEFAULT_PHONE_REGION": "GB"},
+    )
+    # then every raw string is parsed again with it: a French national number no longer is one
+    with duckdb.connect(path, read_only=True) as con:
+        regions = con.execute(
+            "select distinct parsed_with_region from intermediate.int_phone_numbers_normalised"
+        ).fetchall()
+        french_national = con.execute(
+            "select number_e164 from intermediate.int_phone_numbers_normalised"
+            " where raw_number = '01 42 68 53 00'"
+        ).fetchall()
+    assert regions == [("GB",)]
+    assert french_national != [("+33142685300",)]

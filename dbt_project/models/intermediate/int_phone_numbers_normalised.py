@@ -2,7 +2,8 @@
 
 Phones are free text in the CRM and pretty-printed at Aircall (source_apis.md §6). Parsing is
 done over DISTINCT raw strings, not once per call row, so the cost follows the number of
-customers and lines rather than the call volume.
+customers and lines rather than the call volume. Incremental: a run parses only strings not
+parsed before with the same default region (a region change re-parses everything).
 """
 
 import pandas as pd
@@ -60,17 +61,24 @@ def distinct_raw_numbers(dbt) -> list[str]:
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
+    dbt.config(materialized="incremental", unique_key="raw_number")
     settings = dbt.ref("int_settings_resolved")
     rows = settings.query("settings", "select default_phone_region from settings").fetchall()
     region = rows[0][0]
     raw_numbers = distinct_raw_numbers(dbt)
+    if dbt.is_incremental:
+        known = session.execute(
+            f"select raw_number from {dbt.this} where parsed_with_region = ?", [region]
+        ).fetchall()
+        parsed_before = {row[0] for row in known}
+        raw_numbers = [raw for raw in raw_numbers if raw not in parsed_before]
     parsed = [normalise(raw, region) for raw in raw_numbers]
     frame = pd.DataFrame(
         {
             "raw_number": pd.Series(raw_numbers, dtype="object"),
             "number_e164": pd.Series([p[0] for p in parsed], dtype="object"),
             "number_type": pd.Series([p[1] for p in parsed], dtype="object"),
+            "parsed_with_region": pd.Series([region] * len(raw_numbers), dtype="object"),
         }
     )
     # Explicit types, so an empty source still yields VARCHAR columns.
@@ -78,5 +86,6 @@ def model(dbt, session):
         "cast(raw_number as varchar) as raw_number,"
         " cast(number_e164 as varchar) as number_e164,"
         " cast(number_type as varchar) as number_type,"
-        " number_e164 is not null as is_valid"
+        " number_e164 is not null as is_valid,"
+        " cast(parsed_with_region as varchar) as parsed_with_region"
     )
