@@ -1,13 +1,31 @@
 """dbt models as Dagster assets: staging, intermediate and the KPI marts, tests as asset checks."""
 
+from collections.abc import Mapping
+from typing import Any
+
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.project import dbt_project
 from orchestration.resources import WarehouseResource
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
+class LayeredDbtTranslator(DagsterDbtTranslator):
+    """Groups dbt assets by layer (`dbt_staging`, `dbt_intermediate`, `dbt_marts`, `dbt_seeds`),
+    so the lineage reads vendor streams → layers → publication at a glance."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props.get("resource_type") == "seed":
+            return "dbt_seeds"
+        folders = dbt_resource_props.get("fqn", [])[1:-1]
+        return f"dbt_{folders[0]}" if folders else "dbt_models"
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=LayeredDbtTranslator(),
+)
 def kpi_dbt_assets(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ):
