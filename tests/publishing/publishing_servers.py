@@ -90,7 +90,7 @@ def postgres_server() -> Iterator[dict[str, str]]:
     """Start a PostgreSQL cluster for the session; skip only when no server binaries exist."""
     bin_dir = postgres_bin_dir()
     if bin_dir is None and os.environ.get("CI"):
-        pytest.fail("CI must test against a real PostgreSQL: .ci/run installs it, but it is missing")
+        pytest.fail("CI must test against a real PostgreSQL: .ci/run installs it, yet it is absent")
     if bin_dir is None:
         pytest.skip(
             "PostgreSQL server binaries (initdb, pg_ctl) are not installed; "
