@@ -47,6 +47,8 @@ class AircallConfig:
         trailing_hours: re-read window before the cursor, as calls change after they end.
         window_days: width of a calls window before halving.
         result_cap: Aircall's limit on records reachable by one list query.
+        reconciliation_days: how far before the cursor the calls count is checked against the
+            vendor's; keep it inside the history Aircall keeps (about 6 months by default).
     """
 
     api_id: str = field(repr=False)
@@ -57,6 +59,7 @@ class AircallConfig:
     trailing_hours: int = 48
     window_days: int = 7
     result_cap: int = 10_000
+    reconciliation_days: int = 90
     per_page: int = 50
     retry: RetryPolicy = DEFAULT_RETRY
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)

@@ -69,6 +69,21 @@ class Page:
     checkpoint: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class CountScope:
+    """One reconciliation: the vendor's count and the raw rows that must match it.
+
+    Attributes:
+        source_count: the vendor's figure; None when it reports none (nothing to compare).
+        raw_filter: a SQL predicate over the raw table selecting the same records.
+        description: what is counted, for check metadata and error messages.
+    """
+
+    source_count: int | None
+    raw_filter: str
+    description: str
+
+
 class Stream(Protocol):
     """One vendor collection landing in one raw table (``raw_<source>.<table>``)."""
 
@@ -83,6 +98,11 @@ class Stream(Protocol):
 
     def source_total(self) -> int | None:
         """The vendor's count of live records, for reconciliation; None if it has no count."""
+        ...
+
+    def count_scope(self, cursor: str | None) -> CountScope:
+        """What to reconcile after a sync that stored ``cursor``: bounded so that records
+        created or changed after the sync, or aged out of the vendor's history, never count."""
         ...
 
 

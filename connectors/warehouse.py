@@ -99,3 +99,12 @@ def raw_row_count(duckdb_path: str | Path, stream: str, include_archived: bool =
     with duckdb.connect(str(duckdb_path)) as con:
         row = con.execute(f"SELECT count(*) FROM {raw_table(stream)}{where}").fetchone()
     return 0 if row is None else int(row[0])
+
+
+def raw_count_where(duckdb_path: str | Path, stream: str, raw_filter: str) -> int:
+    """Rows of a raw table matching a reconciliation's SQL predicate (0 before the first sync)."""
+    if not raw_tables_exist(duckdb_path):
+        return 0
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        row = con.execute(f"SELECT count(*) FROM {raw_table(stream)} WHERE {raw_filter}").fetchone()
+    return 0 if row is None else int(row[0])

@@ -9,7 +9,14 @@ from connectors.config import AircallConfig
 from connectors.errors import ConnectorError
 from connectors.http import HttpClient
 from connectors.pagination import AircallNextLinkPaginator, paginate
-from connectors.streams import Page, RecordShape, Stream, format_timestamp, parse_timestamp
+from connectors.streams import (
+    CountScope,
+    Page,
+    RecordShape,
+    Stream,
+    format_timestamp,
+    parse_timestamp,
+)
 
 AIRCALL_SHAPE = RecordShape()  # no modified time; "archived" on a call means hidden, not deleted
 
@@ -32,6 +39,10 @@ class ListStream:
     def source_total(self) -> int | None:
         """The vendor's ``meta.total``."""
         return int(self._client.get(self._path, {"per_page": 1})["meta"]["total"])
+
+    def count_scope(self, cursor: str | None) -> CountScope:
+        """Every record: the collection is small and read in full."""
+        return CountScope(self.source_total(), "true", "every record")
 
     def _fetch(self, token: str | None) -> dict[str, Any]:
         if token is None:
@@ -67,6 +78,23 @@ class CallsStream:
         """Calls started from the first-run start date until now, per ``meta.total``."""
         params = self._params(int(self._first_start().timestamp()), int(self._client.clock()))
         return int(self._client.get("/v1/calls", {**params, "per_page": 1})["meta"]["total"])
+
+    def count_scope(self, cursor: str | None) -> CountScope:
+        """Calls started in the ``reconciliation_days`` up to the cursor (both ends included,
+        as Aircall's ``from``/``to``): later calls are not synced yet, and older ones may have
+        left the vendor's history while raw keeps them."""
+        stored = parse_timestamp(cursor)
+        if stored is None:
+            return CountScope(None, "false", "nothing synced yet")
+        upper = int(stored.timestamp())
+        since = max(self._first_start(), stored - timedelta(days=self._config.reconciliation_days))
+        lower = int(since.timestamp())
+        meta = self._client.get("/v1/calls", {**self._params(lower, upper), "per_page": 1})["meta"]
+        raw_filter = (
+            f"cast(json_extract(record, '$.started_at') as bigint) between {lower} and {upper}"
+        )
+        described = f"calls started {format_timestamp(since)} to {format_timestamp(stored)}"
+        return CountScope(int(meta["total"]), raw_filter, described)
 
     def _window(self, lower: int, upper: int, stored: datetime | None) -> Iterator[Page]:
         first = self._client.get("/v1/calls", self._params(lower, upper))

@@ -8,7 +8,7 @@ from typing import Any
 from connectors.errors import ConnectorError
 from connectors.http import HttpClient
 from connectors.pagination import HubSpotAfterPaginator, paginate
-from connectors.streams import Page, RecordShape, format_timestamp, parse_timestamp
+from connectors.streams import CountScope, Page, RecordShape, format_timestamp, parse_timestamp
 
 
 class CappedAfterPaginator(HubSpotAfterPaginator):
@@ -73,6 +73,22 @@ class SearchStream:
         """Live (non-archived) records, as counted by an unfiltered search."""
         page = self._client.post_read(self._path, {"limit": 1, "properties": ["hs_object_id"]})
         return int(page["total"])
+
+    def count_scope(self, cursor: str | None) -> CountScope:
+        """Live records created up to the cursor: later creations are not in raw yet."""
+        until = parse_timestamp(cursor)
+        if until is None:
+            return CountScope(None, "false", "nothing synced yet")
+        created = [{"propertyName": "createdate", "operator": "LTE", "value": epoch_ms(until)}]
+        body = {"filterGroups": [{"filters": created}], "limit": 1, "properties": ["hs_object_id"]}
+        total = int(self._client.post_read(self._path, body)["total"])
+        raw_filter = (
+            "not is_archived and cast(json_extract_string(record, '$.properties.createdate') "
+            f"as timestamptz) <= '{format_timestamp(until)}'::timestamptz"
+        )
+        return CountScope(
+            total, raw_filter, f"live records created up to {format_timestamp(until)}"
+        )
 
     def _windows(self, since: datetime | None, until: datetime) -> Iterator[list[dict[str, Any]]]:
         lower = since

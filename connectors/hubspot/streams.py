@@ -9,7 +9,7 @@ from connectors.http import HttpClient
 from connectors.hubspot.client import build_hubspot_client
 from connectors.hubspot.search import SearchStream
 from connectors.pagination import HubSpotAfterPaginator, paginate
-from connectors.streams import Page, RecordShape, Stream
+from connectors.streams import CountScope, Page, RecordShape, Stream
 
 DEAL_PROPERTIES = (
     "dealname", "amount", "deal_currency_code", "amount_in_home_currency", "dealstage",
@@ -53,6 +53,10 @@ class ListStream:
             for record in page.get("results") or []
             if not self.shape.is_archived(record)
         )
+
+    def count_scope(self, cursor: str | None) -> CountScope:
+        """Every live record: the collection is small and read in full."""
+        return CountScope(self.source_total(), "not is_archived", "every live record")
 
     def _pages(self, params: dict[str, Any]) -> Iterator[dict[str, Any]]:
         def fetch(after: str | None) -> dict[str, Any]:

@@ -9,8 +9,7 @@ from connectors.registry import (
     RAW_STREAMS,
     SyncProgress,
     SyncResult,
-    raw_row_count,
-    source_total,
+    reconcile,
     sync_stream,
 )
 from orchestration.resources import SourcesResource, WarehouseResource
@@ -91,26 +90,20 @@ def build_ingest_asset(stream_name: str) -> dg.AssetsDefinition:
 
 
 def build_reconciliation_check(stream_name: str) -> dg.AssetChecksDefinition:
-    """Compare the raw row count with the source's own total, where the API reports one."""
+    """Compare the raw rows with the source's own count over the scope the last sync covered."""
 
     @dg.asset_check(
         asset=asset_key_for(stream_name),
-        name="raw_count_matches_source_total",
+        name="raw_count_matches_source",
         blocking=True,
-        description="Catches pagination loss: raw rows must equal the vendor's reported total.",
+        description="Catches pagination loss: raw rows must equal the vendor's count.",
     )
     def _reconcile(sources: SourcesResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        stream = sources.streams()[stream_name]
-        expected = source_total(stream)
-        actual = raw_row_count(warehouse.path(), stream_name)
-        if expected is None:
-            return dg.AssetCheckResult(
-                passed=True, metadata={"raw_rows": actual, "note": "source reports no total"}
-            )
-        return dg.AssetCheckResult(
-            passed=actual == expected,
-            metadata={"raw_rows": actual, "source_total": expected},
-        )
+        result = reconcile(sources.streams()[stream_name], warehouse.path())
+        metadata = {"raw_rows": result.raw_count, "scope": result.scope}
+        if result.source_count is not None:
+            metadata["source_count"] = result.source_count
+        return dg.AssetCheckResult(passed=result.matches, metadata=metadata)
 
     return _reconcile
 

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from email.utils import formatdate
@@ -21,6 +22,7 @@ from connectors.registry import (
     SyncProgress,
     build_streams,
     raw_row_count,
+    reconcile,
     source_total,
     stream_cursor,
     sync_stream,
@@ -75,6 +77,8 @@ def streams_for(sandbox: RunningSandbox, sleeps: Sleeps | None = None, token: st
         "start_date": AS_OF - timedelta(days=400),
         "window_days": 90,
         "result_cap": CAPS["aircall_list_cap"],
+        # The data ends at AS_OF, months before today: check the whole synced history.
+        "reconciliation_days": 500,
         **aircall,
     }
     air = AircallConfig(
@@ -125,6 +129,41 @@ def test_source_totals_reconcile_with_live_raw_rows(
     expected = {name: source_total(stream) for name, stream in streams.items()}
     # then
     assert expected == {name: raw_row_count(path, name) for name in streams}
+
+
+def test_reconciliation_ignores_records_created_after_the_sync(
+    own_sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    # given: a full sync, then new records at the source before the check runs
+    path, streams = tmp_path / "w.duckdb", streams_for(own_sandbox)
+    sync_all(streams, path, "run-1")
+    time.sleep(2)  # the sandbox backdates a new call by a second: keep it after the cursor
+    own_sandbox.mutate(new_deals=3, new_contacts=2, new_calls=1)
+    # when
+    results = {name: reconcile(stream, path) for name, stream in streams.items()}
+    # then: every stream agrees over the scope the sync covered
+    assert {name: result.matches for name, result in results.items()} == dict.fromkeys(
+        streams, True
+    )
+    assert results["aircall/calls"].source_count == results["aircall/calls"].raw_count > 0
+
+
+def test_reconciliation_catches_a_record_lost_in_loading(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    # given: a full sync, then one call and one deal go missing from raw
+    path, streams = tmp_path / "w.duckdb", streams_for(sandbox)
+    sync_all(streams, path, "run-1")
+    with duckdb.connect(str(path)) as con:
+        for stream in ("aircall/calls", "hubspot/deals"):
+            table = raw_table(stream)
+            live = f"SELECT max(id) FROM {table} WHERE NOT is_archived"
+            con.execute(f"DELETE FROM {table} WHERE id = ({live})")
+    # when
+    calls, deals = (reconcile(streams[name], path) for name in ("aircall/calls", "hubspot/deals"))
+    # then
+    assert not calls.matches and calls.source_count == calls.raw_count + 1
+    assert not deals.matches and deals.source_count == deals.raw_count + 1
 
 
 @pytest.mark.parametrize(
