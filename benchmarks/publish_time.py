@@ -1,10 +1,12 @@
-"""Time publish() per target on fake marts of N rows per table (default 100k).
+"""Time publish() per target on fake marts of N rows per table (default 100k), or on a real
+warehouse built by the pipeline (`--duckdb data/warehouse.duckdb`, e.g. after `make demo`).
 
-Usage: .venv/bin/python benchmarks/publish_time.py [--rows 100000]
+Usage: .venv/bin/python benchmarks/publish_time.py [--rows 100000 | --duckdb PATH]
 Starts its own PostgreSQL (if installed) and GCS emulator, like the tests.
 """
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
@@ -42,12 +44,17 @@ def timed(label: str, warehouse: Path, targets: Callable[[], list[Target]]) -> N
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000, help="rows per mart table")
-    rows = parser.parse_args().rows
+    parser.add_argument("--duckdb", type=Path, default=None, help="a real warehouse to publish")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="publish-bench-") as scratch:
         work = Path(scratch)
-        warehouse = make_large_warehouse(work / "warehouse.duckdb", rows)
-        size = sum(p.stat().st_size for p in work.glob("warehouse.duckdb"))
-        print(f"{rows} rows per table x 8 tables; warehouse {size / 1e6:.0f} MB")
+        if args.duckdb:
+            warehouse = Path(shutil.copyfile(args.duckdb, work / "warehouse.duckdb"))
+            print(f"real marts from {args.duckdb}")
+        else:
+            warehouse = make_large_warehouse(work / "warehouse.duckdb", args.rows)
+            print(f"{args.rows} rows per table x 8 tables")
+        print(f"warehouse {warehouse.stat().st_size / 1e6:.0f} MB")
         csv = CsvFolderTarget(CsvFolderConfig(work / "exports"))
         timed("csv", warehouse, lambda: [csv])
         with running_gcs_emulator() as endpoint:
