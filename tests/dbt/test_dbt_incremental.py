@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import duckdb
-from conftest import DbtWarehouse, run_dbt
+from dbt_harness import DbtWarehouse, run_dbt
 from raw_fixture import NUMBER_MOBILE, NUMBER_PARIS, USER_LEA, call
 
 LATE_LOAD = dt.datetime(2026, 3, 21, 6, 0, tzinfo=dt.UTC)

@@ -10,7 +10,7 @@ from types import ModuleType
 
 import duckdb
 import pytest
-from conftest import DBT_PROJECT, DbtWarehouse
+from dbt_harness import DBT_PROJECT, DbtWarehouse
 
 INTERMEDIATE = DBT_PROJECT / "models" / "intermediate"
 

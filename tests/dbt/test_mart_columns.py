@@ -6,7 +6,7 @@ import re
 
 import duckdb
 import pytest
-from conftest import REPO, DbtWarehouse
+from dbt_harness import REPO, DbtWarehouse
 
 KPIS_CANDIDATES = (REPO.parent / "shared" / "docs" / "kpis.md", REPO / "docs" / "kpis.md")
 EXPORT_ITEM = re.compile(
