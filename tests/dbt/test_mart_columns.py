@@ -92,3 +92,22 @@ def test_column_parser_reads_a_multiline_list() -> None:
     )
     # when / then
     assert export_columns(document) == {"kpi_x": ["date", "agent_id", "calls"]}
+
+
+def test_publication_contract_matches_kpis_md() -> None:
+    # given: the columns the publisher audits every export against
+    from publishing import EXPORT_COLUMNS
+
+    # then: the same tables, columns and order as the business contract
+    assert {table: list(columns) for table, columns in EXPORT_COLUMNS.items()} == export_columns(
+        kpis_document()
+    )
+
+
+def test_the_repository_copy_of_kpis_md_is_current() -> None:
+    # given: the shared contract, where this checkout has it beside the repository
+    shared, copy = KPIS_CANDIDATES
+    if not shared.exists():
+        pytest.skip("no shared kpis.md beside the repository to compare with")
+    # then: docs/kpis.md ships the contract to users; refresh it when the contract changes
+    assert copy.read_text(encoding="utf-8") == shared.read_text(encoding="utf-8")
