@@ -1,3 +1,7 @@
+{# Shown in Dagster as a check on kpi_calls_daily (a singular test with several inputs
+   needs one named). #}
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_calls_daily'}}}) }}
+
 -- kpis.md invariant: SUM(calls) over kpi_calls_daily = calls in the telephony source
 -- (anonymous callers and archived calls included), counted straight from the raw layer.
 with

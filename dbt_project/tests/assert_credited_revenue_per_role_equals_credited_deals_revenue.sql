@@ -1,3 +1,7 @@
+{# Shown in Dagster as a check on kpi_agent_credit_daily (a singular test with several inputs
+   needs one named). #}
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_agent_credit_daily'}}}) }}
+
 -- kpis.md invariant: for each role, SUM(credited_revenue_won) over kpi_agent_credit_daily =
 -- total revenue won of the deals that have at least one agent in that role. 1/N shares are
 -- rounded to 12 decimals, so a sub-cent tolerance applies.

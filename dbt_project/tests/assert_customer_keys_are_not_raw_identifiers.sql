@@ -1,3 +1,7 @@
+{# Shown in Dagster as a check on kpi_customers (a singular test with several inputs
+   needs one named). #}
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_customers'}}}) }}
+
 -- Pseudonymisation: a customer_key is a 64-hex HMAC, never the contact id itself.
 select kpi_customers.customer_key
 from {{ ref('kpi_customers') }} as kpi_customers

@@ -1,3 +1,7 @@
+{# Shown in Dagster as a check on dim_agents (a singular test with several inputs
+   needs one named). #}
+{{ config(meta={'dagster': {'ref': {'name': 'dim_agents'}}}) }}
+
 -- kpis.md invariant: every agent_id of every export exists in the agent dimension.
 with
 

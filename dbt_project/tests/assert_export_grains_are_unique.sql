@@ -1,3 +1,7 @@
+{# Shown in Dagster as a check on kpi_sales_daily (a singular test with several inputs
+   needs one named). #}
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_sales_daily'}}}) }}
+
 -- kpis.md invariant: every export's grain columns are unique.
 with
 

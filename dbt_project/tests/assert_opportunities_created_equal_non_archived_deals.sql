@@ -1,3 +1,7 @@
+{# Shown in Dagster as a check on kpi_sales_daily (a singular test with several inputs
+   needs one named). #}
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_sales_daily'}}}) }}
+
 -- kpis.md invariant: SUM(opportunities_created) over kpi_sales_daily = non-archived deals
 -- in the CRM, counted straight from the raw layer.
 with

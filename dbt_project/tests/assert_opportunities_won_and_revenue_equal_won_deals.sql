@@ -1,3 +1,7 @@
+{# Shown in Dagster as a check on kpi_sales_daily (a singular test with several inputs
+   needs one named). #}
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_sales_daily'}}}) }}
+
 -- kpis.md invariants: SUM(opportunities_won) over kpi_sales_daily = won deals, and
 -- SUM(revenue_won) = their total amount in the reporting currency.
 with

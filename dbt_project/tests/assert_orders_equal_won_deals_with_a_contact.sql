@@ -1,3 +1,7 @@
+{# Shown in Dagster as a check on kpi_customers (a singular test with several inputs
+   needs one named). #}
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_customers'}}}) }}
+
 -- kpis.md invariant: SUM(orders) over kpi_customers = won deals with a contact (an
 -- existing, non-archived associated contact).
 with
