@@ -24,7 +24,7 @@ test: setup
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint dbt_project/models
+	$(BIN)/sqlfluff lint dbt_project/models dbt_project/tests
 
 dev: setup
 	mkdir -p .dagster_home && cp dagster.yaml .dagster_home/dagster.yaml

@@ -26,10 +26,10 @@ calls_in_scope as (
         -- A call (re)computed since the last run can be the callback of a missed
         -- call up to 24 h older: every call from 24 h before the earliest one is redone.
         where calls.started_at >= (
-            select min(changed.started_at) - interval 24 hours
-            from calls as changed
-            where changed.processed_at > (select max(this.processed_at) from {{ this }} as this)
-        )
+                select min(changed.started_at) - interval 24 hours
+                from calls as changed
+                where changed.processed_at > (select max(this.processed_at) from {{ this }} as this)
+            )
     {% endif %}
 ),
 

@@ -34,12 +34,12 @@ primary_contacts as (
         count(*) over (partition by associated_leads.deal_id) as associated_contacts
     from associated_leads
     qualify row_number() over (
-        partition by associated_leads.deal_id
-        order by
-            associated_leads.created_at,
-            try_cast(associated_leads.contact_id as bigint) nulls first,
-            associated_leads.contact_id
-    ) = 1
+            partition by associated_leads.deal_id
+            order by
+                associated_leads.created_at,
+                try_cast(associated_leads.contact_id as bigint) nulls first,
+                associated_leads.contact_id
+        ) = 1
 ),
 
 opportunities as (

@@ -60,7 +60,7 @@ final as (
         on triangle.cohort_month = cohort_sizes.cohort_month
     left join cohort_activity
         on triangle.cohort_month = cohort_activity.cohort_month
-        and triangle.activity_month = cohort_activity.activity_month
+            and triangle.activity_month = cohort_activity.activity_month
     order by triangle.cohort_month, triangle.months_since_first_order
 )
 

@@ -56,7 +56,7 @@ customer_months as (
     from customer_order_months
     full outer join customer_base_months
         on customer_order_months.contact_id = customer_base_months.contact_id
-        and customer_order_months.order_month = customer_base_months.month
+            and customer_order_months.order_month = customer_base_months.month
 ),
 
 aggregated as (
@@ -68,7 +68,7 @@ aggregated as (
             as customers_ordering,
         count(distinct customer_months.contact_id) filter (where customer_months.is_new) as new_customers,
         count(distinct customer_months.contact_id)
-            filter (where customer_months.is_ordering and customer_months.is_in_base) as returning_customers,
+        filter (where customer_months.is_ordering and customer_months.is_in_base) as returning_customers,
         count(distinct customer_months.contact_id) filter (where customer_months.is_in_base)
             as customers_base
     from month_spine
