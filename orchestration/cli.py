@@ -24,6 +24,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--scale", type=float, default=1.0, help="sandbox data volume multiplier")
     run.add_argument("--seed", type=int, default=None, help="sandbox random seed")
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild dbt's incremental models from scratch (after changing DEFAULT_PHONE_REGION "
+        "or REPORTING_TIMEZONE)",
+    )
 
     sandbox = commands.add_parser("sandbox", help="serve the HubSpot + Aircall sandbox APIs")
     sandbox.add_argument("--host", default="127.0.0.1")
@@ -75,7 +81,9 @@ def run_command(args: argparse.Namespace) -> int:
     from orchestration.pipeline_run import run_pipeline
 
     try:
-        summary = run_pipeline(sandbox=args.sandbox, scale=args.scale, seed=args.seed)
+        summary = run_pipeline(
+            sandbox=args.sandbox, scale=args.scale, seed=args.seed, full_refresh=args.full_refresh
+        )
     except MissingConfigurationError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -61,7 +61,9 @@ def sandbox_environment(scale: float, seed: int | None) -> Iterator[str]:
             os.environ.update(saved)
 
 
-def execute_refresh_job(log_level: str = "INFO") -> dg.ExecuteInProcessResult:
+def execute_refresh_job(
+    log_level: str = "INFO", full_refresh: bool = False
+) -> dg.ExecuteInProcessResult:
     """Materialise every asset (ingest, then dbt) in this process, as the nightly job does."""
     from orchestration.project import prepare_dbt_manifest
 
@@ -74,7 +76,10 @@ def execute_refresh_job(log_level: str = "INFO") -> dg.ExecuteInProcessResult:
     return job.execute_in_process(
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        run_config={
+            "loggers": {"console": {"config": {"log_level": log_level}}},
+            "ops": {"kpi_dbt_assets": {"config": {"full_refresh": full_refresh}}},
+        },
     )
 
 
@@ -104,7 +109,9 @@ def summarise(result: dg.ExecuteInProcessResult, elapsed_seconds: float) -> RunS
     return summary
 
 
-def run_pipeline(sandbox: bool, scale: float = 1.0, seed: int | None = None) -> RunSummary:
+def run_pipeline(
+    sandbox: bool, scale: float = 1.0, seed: int | None = None, full_refresh: bool = False
+) -> RunSummary:
     """Run ingest → dbt on the sandbox or the configured sources and return the summary.
 
     Raises:
@@ -119,7 +126,7 @@ def run_pipeline(sandbox: bool, scale: float = 1.0, seed: int | None = None) -> 
         if sandbox:
             with sandbox_environment(scale, seed) as url:
                 print(f"Sandbox APIs serving at {url} (scale {scale})", flush=True)
-                result = execute_refresh_job()
+                result = execute_refresh_job(full_refresh=full_refresh)
         else:
-            result = execute_refresh_job()
+            result = execute_refresh_job(full_refresh=full_refresh)
     return summarise(result, time.monotonic() - started)

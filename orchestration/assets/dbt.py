@@ -21,14 +21,29 @@ class LayeredDbtTranslator(DagsterDbtTranslator):
         return f"dbt_{folders[0]}" if folders else "dbt_models"
 
 
+class DbtBuildConfig(dg.Config):
+    """Run options, settable in the launchpad or with `kpi-pipeline run --full-refresh`."""
+
+    full_refresh: bool = False
+
+
+def dbt_build_args(config: DbtBuildConfig) -> list[str]:
+    """`dbt build`, rebuilding incremental models from scratch when asked (after a change of
+    DEFAULT_PHONE_REGION or REPORTING_TIMEZONE, or calls deleted from raw)."""
+    return ["build", "--full-refresh"] if config.full_refresh else ["build"]
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=LayeredDbtTranslator(),
 )
 def kpi_dbt_assets(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    warehouse: WarehouseResource,
+    config: DbtBuildConfig,
 ):
     """Build and test every model; a failing test stops the models downstream of it."""
     with warehouse.lock():
-        yield from dbt.cli(["build"], context=context).stream()
+        yield from dbt.cli(dbt_build_args(config), context=context).stream()

@@ -67,3 +67,10 @@ def test_secrets_are_env_vars_not_plain_config(defs):
     sources = defs.resources["sources"]
     for field in ("hubspot_access_token", "aircall_api_id", "aircall_api_token"):
         assert isinstance(getattr(sources, field), dg.EnvVar), field
+
+
+def test_dbt_build_rebuilds_incremental_models_only_when_asked():
+    from orchestration.assets.dbt import DbtBuildConfig, dbt_build_args
+
+    assert dbt_build_args(DbtBuildConfig()) == ["build"]
+    assert dbt_build_args(DbtBuildConfig(full_refresh=True)) == ["build", "--full-refresh"]
