@@ -3,12 +3,14 @@
 import fcntl
 import os
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-_held: dict[Path, int] = {}
+# Locks this process holds, with their depth: steps of a run take the lock the run already holds.
+_held: Counter[Path] = Counter()
 _guard = threading.Lock()
 
 
@@ -21,7 +23,7 @@ def lock_path_for(duckdb_path: Path) -> Path:
 
 
 @contextmanager
-def warehouse_lock(duckdb_path: Path) -> Iterator[None]:
+def warehouse_lock(duckdb_path: Path | str) -> Iterator[None]:
     """Hold the warehouse's run lock, or refuse at once with who holds it.
 
     Re-entrant within one process, so a run that holds the lock can call steps that take it too.
@@ -31,18 +33,32 @@ def warehouse_lock(duckdb_path: Path) -> Iterator[None]:
     """
     path = lock_path_for(Path(duckdb_path).resolve())
     with _guard:
-        if path in _held:
+        reentered = _held[path] > 0
+        if reentered:
             _held[path] += 1
-            owned = False
-        else:
-            owned = True
-    if not owned:
+    if reentered:
         try:
             yield
         finally:
-            with _guard:
-                _held[path] -= 1
+            _release(path)
         return
+    with _exclusive_file_lock(path, duckdb_path):
+        with _guard:
+            _held[path] += 1
+        try:
+            yield
+        finally:
+            _release(path)
+
+
+def _release(path: Path) -> None:
+    with _guard:
+        _held[path] -= 1
+
+
+@contextmanager
+def _exclusive_file_lock(path: Path, duckdb_path: Path | str) -> Iterator[None]:
+    """flock the lock file (released by the kernel even if the process is killed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -55,15 +71,8 @@ def warehouse_lock(duckdb_path: Path) -> Iterator[None]:
                 "writer at a time: wait for that run to finish, then start again."
             ) from None
         os.ftruncate(handle, 0)
-        os.pwrite(
-            handle, f"pid {os.getpid()} since {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC".encode(), 0
-        )
-        with _guard:
-            _held[path] = 1
-        try:
-            yield
-        finally:
-            with _guard:
-                del _held[path]
+        started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        os.pwrite(handle, f"pid {os.getpid()} since {started} UTC".encode(), 0)
+        yield
     finally:
         os.close(handle)
