@@ -15,6 +15,15 @@ SQL_FORMATTED_PREFIXES = (
 )  # fmt: skip
 
 
+MONEY_SCALE = 2
+
+
+def decimal_scale(data_type: str) -> int:
+    """The scale of a `DECIMAL(p,s)` type name (0 when it has none)."""
+    inside = data_type.partition("(")[2].rstrip(")")
+    return int(inside.split(",")[1]) if "," in inside else 0
+
+
 class FormatError(ValueError):
     """Raised for a value that has no faithful CSV rendering (NaN, infinity)."""
 
@@ -45,9 +54,14 @@ def format_value(value: object, zone: tzinfo) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, Decimal):
-        # kpis.md: a zero measure is written "0". Otherwise fixed-point keeps the column's scale
-        # (money reads "12.50"), never "1E+1".
-        return "0" if value == 0 else format(value, "f")
+        # kpis.md: a zero measure is written "0". Otherwise fixed-point, never "1E+1": money
+        # keeps its cents ("12.50"); finer scales (credit shares) drop trailing zeros.
+        if value == 0:
+            return "0"
+        text = format(value, "f")
+        if -value.as_tuple().exponent > MONEY_SCALE:
+            text = text.rstrip("0").rstrip(".")
+        return text
     if isinstance(value, float):
         return _format_float(value)
     return str(value)
@@ -97,8 +111,12 @@ def select_expression(column: str, data_type: str) -> str:
             f"THEN '\"' || replace({quoted}, '\"', '\"\"') || '\"' ELSE {quoted} END"
         )
     if data_type.startswith("DECIMAL"):
-        # Same rule as format_value: zero is written "0", not "0.00".
-        return f"CASE WHEN {quoted} = 0 THEN '0' ELSE CAST({quoted} AS VARCHAR) END"
+        # Same rules as format_value: zero is written "0", not "0.00"; beyond cents (credit
+        # shares at 12 decimals), trailing zeros go: "1", "0.333333333333", not "1.000000000000".
+        text = f"CAST({quoted} AS VARCHAR)"
+        if decimal_scale(data_type) > MONEY_SCALE:
+            text = f"rtrim(rtrim({text}, '0'), '.')"
+        return f"CASE WHEN {quoted} = 0 THEN '0' ELSE {text} END"
     if data_type == "DATE" or data_type.startswith(SQL_FORMATTED_PREFIXES):
         return f"CAST({quoted} AS VARCHAR)"
     return quoted

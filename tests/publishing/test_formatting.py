@@ -4,9 +4,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import duckdb
 import pytest
 
-from publishing.formatting import FormatError, format_value, quote_field
+from publishing.formatting import FormatError, format_value, quote_field, select_expression
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -25,6 +26,9 @@ def at(*parts: int) -> datetime:
         pytest.param(Decimal("1234567.5"), "1234567.5", id="money-dot-no-thousands"),
         pytest.param(Decimal("1E+3"), "1000", id="decimal-never-exponent"),
         pytest.param(1 / 3, "0.3333333333333333", id="share-round-trips"),
+        pytest.param(Decimal("2990.000000000000"), "2990", id="credit-share-drops-zeros"),
+        pytest.param(Decimal("0.333333333333"), "0.333333333333", id="credit-share-keeps-digits"),
+        pytest.param(Decimal("2990.00"), "2990.00", id="money-keeps-cents"),
         pytest.param(1.0, "1", id="integral-double"),
         pytest.param(-0.0, "0", id="negative-zero"),
         pytest.param(1e-07, "0.0000001", id="tiny-double-no-exponent"),
@@ -70,3 +74,23 @@ def test_format_value_refuses_non_finite_numbers(value: float) -> None:
 )
 def test_quote_field_quotes_only_when_needed(text: str, expected: str) -> None:
     assert quote_field(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("data_type", "values"),
+    [
+        pytest.param("DECIMAL(18,2)", ["0", "2990", "12.5", "-3.1"], id="money"),
+        pytest.param("DECIMAL(38,12)", ["0", "1", "2990", "0.333333333333", "411.5"], id="shares"),
+    ],
+)
+def test_sql_formatting_of_decimals_matches_format_value(data_type, values):
+    # given: the values as DuckDB stores them in a column of that type
+    with duckdb.connect() as con:
+        con.execute(f"create table t (x {data_type})")
+        con.executemany("insert into t values (?)", [[Decimal(value)] for value in values])
+        # when: the export formats them in SQL, and in Python
+        formatted = select_expression("x", data_type)
+        in_sql = [row[0] for row in con.execute(f"select {formatted} from t").fetchall()]
+        in_python = [format_value(row[0], UTC) for row in con.execute("select x from t").fetchall()]
+    # then
+    assert in_sql == in_python
