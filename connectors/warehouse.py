@@ -21,7 +21,8 @@ RAW_COLUMNS = """(
     modified_at TIMESTAMPTZ,
     is_archived BOOLEAN NOT NULL,
     _loaded_at TIMESTAMPTZ NOT NULL,
-    _run_id VARCHAR NOT NULL
+    _run_id VARCHAR NOT NULL,
+    _deleted_at TIMESTAMPTZ
 )"""
 STATE_TABLE = "raw_meta.stream_state"
 
@@ -42,6 +43,10 @@ def create_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     for stream in RAW_STREAMS:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS raw_{stream.split('/')[0]}")
         con.execute(f"CREATE TABLE IF NOT EXISTS {raw_table(stream)} {RAW_COLUMNS}")
+        # Warehouses created before deletes were tracked lack the column.
+        con.execute(
+            f"ALTER TABLE {raw_table(stream)} ADD COLUMN IF NOT EXISTS _deleted_at TIMESTAMPTZ"
+        )
 
 
 def ensure_raw_schema(duckdb_path: str | Path) -> None:
