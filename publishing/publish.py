@@ -33,6 +33,8 @@ class PublishConfig:
         invariants: the invariant queries to run; add RAW_INVARIANTS when raw tables exist.
         work_dir: where files are first written; on EXPORT_DIR's file system they are
             hard-linked into place instead of copied. A temporary folder by default.
+        enabled_source_kinds: the kinds of source this deployment reads (crm, telephony,
+            messaging): an export fed only by a kind not listed may be published empty.
     """
 
     reporting_timezone: str = "Europe/Paris"
@@ -40,6 +42,7 @@ class PublishConfig:
     min_volume_ratio: float = 0.5
     invariants: tuple[Invariant, ...] = DEFAULT_INVARIANTS
     work_dir: Path | None = None
+    enabled_source_kinds: frozenset[str] = frozenset({"crm", "telephony"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +105,13 @@ def _write_audited(
     with duckdb.connect(str(duckdb_path), read_only=True) as connection:
         connection.execute("BEGIN TRANSACTION")
         previous = [target.previous_row_counts() for target in targets]
-        counts = audit_marts(connection, config.invariants, previous, config.min_volume_ratio)
+        counts = audit_marts(
+            connection,
+            config.invariants,
+            previous,
+            config.min_volume_ratio,
+            config.enabled_source_kinds,
+        )
         tables = tuple(
             build_table(
                 connection,

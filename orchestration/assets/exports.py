@@ -23,7 +23,7 @@ PUBLICATION_FRESHNESS_POLICY = dg.FreshnessPolicy.time_window(
     # consumers keep the previous publication (write-audit-publish).
     deps=[get_asset_key_for_model([kpi_dbt_assets], table) for table in EXPORT_COLUMNS],
     freshness_policy=PUBLICATION_FRESHNESS_POLICY,
-    description="The eight kpi_* marts, audited then swapped in at once on every target.",
+    description="The nine kpi_* marts, audited then swapped in at once on every target.",
 )
 def published_exports(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, publisher: PublishResource
