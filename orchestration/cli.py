@@ -47,8 +47,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     link.add_argument("--bucket", default="", help="GCS bucket (default: LOOKER_GCS_BUCKET)")
     link.add_argument("--prefix", default="", help="GCS prefix (default: LOOKER_GCS_PREFIX)")
-    link.add_argument("--report-id", default=None, help="template report to copy")
+    link.add_argument(
+        "--report-id",
+        default="",
+        help="template report to copy (one link for every table); without it, one link per table",
+    )
     link.add_argument("--name", default="Sales KPIs by channel and agent", help="report name")
+
+    dictionary = commands.add_parser(
+        "dictionary", help="write docs/data_dictionary.md from the export contract"
+    )
+    dictionary.add_argument("--check", action="store_true", help="fail if the page is stale")
     return parser
 
 
@@ -114,19 +123,43 @@ def prepare_command(_: argparse.Namespace) -> int:
 
 
 def looker_link_command(args: argparse.Namespace) -> int:
-    from orchestration.looker_link import build_report_link, table_folders
+    from orchestration.looker_link import build_report_link, build_table_links, table_folders
     from orchestration.settings import load_dotenv_file, setting
     from publishing import EXPORT_COLUMNS
 
     load_dotenv_file()
-    bucket = args.bucket or setting("LOOKER_GCS_BUCKET")
-    if not bucket:
-        print("error: no bucket: pass --bucket or set LOOKER_GCS_BUCKET", file=sys.stderr)
+    try:
+        folders = table_folders(
+            args.bucket or setting("LOOKER_GCS_BUCKET"),
+            args.prefix or setting("LOOKER_GCS_PREFIX"),
+            list(EXPORT_COLUMNS),
+        )
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
-    folders = table_folders(
-        bucket, args.prefix or setting("LOOKER_GCS_PREFIX"), list(EXPORT_COLUMNS)
+    if args.report_id:
+        print(build_report_link(folders, args.name, args.report_id).url)
+        return 0
+    # Google's default report holds one data source: one report per table, and a hint.
+    print(
+        "note: no --report-id, so one report per table; for one report on every table, build a "
+        "template (docs/looker_studio.md) and pass --report-id",
+        file=sys.stderr,
     )
-    print(build_report_link(folders, args.name, args.report_id))
+    for link in build_table_links(folders, args.name):
+        print(f"{link.label}\t{link.url}")
+    return 0
+
+
+def dictionary_command(args: argparse.Namespace) -> int:
+    from publishing.dictionary_doc import DICTIONARY_PATH, dictionary_is_current, write_dictionary
+
+    if args.check:
+        if dictionary_is_current():
+            return 0
+        print(f"error: {DICTIONARY_PATH} is stale: run `kpi-pipeline dictionary`", file=sys.stderr)
+        return 1
+    print(f"wrote {write_dictionary()}")
     return 0
 
 
@@ -137,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         "sandbox": sandbox_command,
         "prepare": prepare_command,
         "looker-link": looker_link_command,
+        "dictionary": dictionary_command,
     }
     return handlers[args.command](args)
 
