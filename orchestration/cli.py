@@ -3,6 +3,7 @@
 import argparse
 import sys
 from datetime import date
+from pathlib import Path
 
 from orchestration.pipeline_run import RunSummary
 from orchestration.run_lock import ConcurrentRunError
@@ -41,6 +42,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("prepare", help="parse the dbt project into target/manifest.json")
+
+    report = commands.add_parser(
+        "report", help="draw the KPI dashboard (one HTML file) from the published exports"
+    )
+    report.add_argument(
+        "--exports", type=Path, default=None, help="publication folder (default EXPORT_DIR/current)"
+    )
+    report.add_argument(
+        "--output", type=Path, default=None, help="HTML file (default EXPORT_DIR/dashboard.html)"
+    )
 
     link = commands.add_parser(
         "looker-link", help="print a Looker Studio (Data Studio) URL creating a report on GCS"
@@ -122,6 +133,22 @@ def prepare_command(_: argparse.Namespace) -> int:
     return 0
 
 
+def report_command(args: argparse.Namespace) -> int:
+    from orchestration.dashboard import default_dashboard_path, default_exports_folder
+    from orchestration.settings import load_dotenv_file
+    from publishing.dashboard import PublicationNotFoundError, write_dashboard
+
+    load_dotenv_file()
+    exports = args.exports or default_exports_folder()
+    try:
+        path = write_dashboard(exports, args.output or default_dashboard_path())
+    except PublicationNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"Dashboard written to {path} (open it in a browser; it needs no network)")
+    return 0
+
+
 def looker_link_command(args: argparse.Namespace) -> int:
     from orchestration.looker_link import build_report_link, build_table_links, table_folders
     from orchestration.settings import load_dotenv_file, setting
@@ -169,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         "run": run_command,
         "sandbox": sandbox_command,
         "prepare": prepare_command,
+        "report": report_command,
         "looker-link": looker_link_command,
         "dictionary": dictionary_command,
     }

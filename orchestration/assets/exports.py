@@ -6,6 +6,7 @@ import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from orchestration.assets.dbt import kpi_dbt_assets
+from orchestration.dashboard import refresh_dashboard
 from orchestration.resources import PublishResource, WarehouseResource
 from publishing import EXPORT_COLUMNS
 
@@ -30,8 +31,10 @@ def published_exports(
 ) -> dg.MaterializeResult:
     with warehouse.lock():
         result = publisher.publish(warehouse.path(), log=context.log.info)
+    dashboard = refresh_dashboard(context.log.info, context.log.error)
     return dg.MaterializeResult(
         metadata={
+            "dashboard": dashboard,
             "version": result.version,
             "rows": sum(result.row_counts.values()),
             **{f"rows_{table}": count for table, count in result.row_counts.items()},
