@@ -116,3 +116,19 @@ def edit_oldest_contacts(business: Business, rng: random.Random, count: int) -> 
         touch(record, "lastmodifieddate", lag)
     business.contacts.touched(time.time() + lag)
     return [str(record.id) for record in oldest]
+
+
+def delete_contacts(business: Business, rng: random.Random, count: int) -> list[str]:
+    """Hard (GDPR) deletes: the contact vanishes with no tombstone; its deals lose the link."""
+    live = [record for record in business.contacts.all() if not record.archived]
+    chosen = rng.sample(live, min(count, len(live)))
+    lag = business.config.search_lag_seconds
+    for contact in chosen:
+        for deal_id in contact.associations:
+            deal = business.deals.get(deal_id)
+            if deal is not None and contact.id in deal.associations:
+                deal.associations.remove(contact.id)
+                touch(deal, "hs_lastmodifieddate", lag)
+        business.contacts.remove(contact.id)
+    business.deals.touched(time.time() + lag)
+    return [str(contact.id) for contact in chosen]

@@ -15,6 +15,7 @@ from connectors.sandbox.deals import DealPlan
 from connectors.sandbox.dialing import inbound
 from connectors.sandbox.leads import new_lead
 from connectors.sandbox.lifecycle import (
+    delete_contacts,
     edit_oldest_contacts,
     merge_contacts,
     remove_aircall,
@@ -198,6 +199,7 @@ def mutate(business: Business, **counts: int) -> dict[str, Any]:
 
     Keys: deals, contacts, calls (edits); new_deals, new_contacts, new_calls; archive_deals,
     restore_deals, archive_contacts, restore_contacts; merge_contacts (``"survivor<-absorbed"``);
+    delete_contacts (hard/GDPR: no tombstone);
     remove_users, remove_numbers, remove_teams (Aircall); edit_oldest_contacts.
     """
     actions = {
@@ -212,6 +214,7 @@ def mutate(business: Business, **counts: int) -> dict[str, Any]:
         "archive_contacts": _archiving("contacts", "lastmodifieddate", True),
         "restore_contacts": _archiving("contacts", "lastmodifieddate", False),
         "merge_contacts": merge_contacts,
+        "delete_contacts": delete_contacts,
         "remove_users": lambda b, r, n: remove_aircall(b, r, n, "users"),
         "remove_numbers": lambda b, r, n: remove_aircall(b, r, n, "numbers"),
         "remove_teams": lambda b, r, n: remove_aircall(b, r, n, "teams"),
