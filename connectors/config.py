@@ -18,7 +18,11 @@ class HubSpotConfig:
         access_token: private-app token (never shown by ``repr``).
         base_url: API root; the sandbox URL in tests.
         overlap_minutes: how far before the cursor each search re-reads (search index lag).
-        search_result_cap: HubSpot's limit on results reachable by one search query.
+        search_result_cap: HubSpot's limit on results reachable by one search query (keyset
+            pages never reach it; kept for configurations that still set it).
+        full_key_reconciliation_days: how often contacts and deals list every id HubSpot still
+            holds to find records deleted without a tombstone (always on a first run; also
+            whenever raw holds more live records than HubSpot counts); 0 means every run.
         sleep: waits between retries (injected by tests).
         clock: the current time as epoch seconds (injected by tests).
     """
@@ -30,6 +34,7 @@ class HubSpotConfig:
     search_result_cap: int = 10_000
     list_page_size: int = 100
     owners_page_size: int = 500
+    full_key_reconciliation_days: int = 7
     retry: RetryPolicy = DEFAULT_RETRY
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)

@@ -9,7 +9,7 @@ import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,15 @@ from connectors.streams import (
     SyncResult,
     format_timestamp,
 )
-from connectors.warehouse import STATE_TABLE, create_raw_schema, raw_table, read_cursor
+from connectors.warehouse import (
+    STATE_TABLE,
+    ConnectionRawIndex,
+    create_raw_schema,
+    mark_absent,
+    mark_gone,
+    raw_table,
+    read_cursor,
+)
 
 CHECKPOINT_RECORDS = 50_000
 LANDING_FOLDER = "landing"
@@ -40,13 +48,15 @@ FROM read_json('{path}', format = 'newline_delimited', columns = {columns})
 QUALIFY row_number() OVER (PARTITION BY id ORDER BY modified_at DESC NULLS LAST, seq DESC) = 1
 """
 # The merge rule of docs/architecture.md: new key → insert; known key → replace only when the
-# record differs and its modified time is not older.
+# record differs and its modified time is not older; a row found gone is replaced by any
+# re-landing of its id (which clears ``_deleted_at``).
 CHANGES_SQL = """
 CREATE OR REPLACE TEMP TABLE landing_changes AS
 SELECT batch.*, stored.id IS NULL AS is_new
 FROM landing_batch AS batch
 LEFT JOIN {table} AS stored ON stored.id = batch.id
 WHERE stored.id IS NULL
+   OR stored._deleted_at IS NOT NULL
    OR (CAST(stored.record AS VARCHAR) <> batch.record
        AND (batch.modified_at >= stored.modified_at
             OR batch.modified_at IS NULL OR stored.modified_at IS NULL))
@@ -80,12 +90,24 @@ def landing_line(seq: int, record: dict[str, Any], shape: RecordShape) -> str:
     )
 
 
+@dataclass(slots=True)
+class Deletions:
+    """Ids found gone since the last commit, applied after the chunk in the same transaction."""
+
+    gone: list[str] = field(default_factory=list)
+    present: frozenset[str] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.gone) or self.present is not None
+
+
 def merge_chunk(
     con: duckdb.DuckDBPyConnection,
     stream: str,
     chunk: Path | None,
     cursor: str | None,
     run_id: str,
+    deletions: Deletions | None = None,
 ) -> tuple[int, int]:
     """Merge one landed chunk into its raw table and store the cursor, in one transaction.
 
@@ -95,6 +117,7 @@ def merge_chunk(
         chunk: the NDJSON file to load, None when there are no records to load.
         cursor: the stream state to store with the data, None to leave it as is.
         run_id: written to ``_run_id`` of every changed row.
+        deletions: ids found gone (``_deleted_at``), applied after the chunk is merged.
 
     Returns:
         (inserted, updated) row counts.
@@ -113,6 +136,10 @@ def merge_chunk(
             ).fetchone()
             inserted, updated = (int(counts[0]), int(counts[1])) if counts else (0, 0)
             con.execute(MERGE_SQL.format(table=table), [run_id])
+        if deletions:
+            if deletions.present is not None:
+                mark_absent(con, stream, deletions.present)
+            mark_gone(con, stream, deletions.gone)
         if cursor is not None:
             con.execute(
                 f"INSERT OR REPLACE INTO {STATE_TABLE} VALUES (?, ?, now())", [stream, cursor]
@@ -145,6 +172,7 @@ class _StreamLoader:
         self.stored_cursor = read_cursor(con, stream.name)
         self.pending_cursor = self.stored_cursor
         self.files: list[str] = []
+        self.deletions = Deletions()
         self._chunk_file: Any = None
         self._chunk_records = 0
 
@@ -160,6 +188,9 @@ class _StreamLoader:
             self._chunk_records += 1
         self.totals.records += len(page.records)
         self.totals.pages += 1
+        self.deletions.gone.extend(page.gone)
+        if page.present is not None:
+            self.deletions.present = page.present
         if page.cursor is not None:
             self.pending_cursor = page.cursor
         due = page.checkpoint or self._chunk_records >= self.checkpoint_records
@@ -175,9 +206,12 @@ class _StreamLoader:
             self._chunk_file.close()
             chunk = Path(self.files[-1])
         cursor = None if self.pending_cursor == self.stored_cursor else self.pending_cursor
-        if chunk is None and cursor is None:
+        if chunk is None and cursor is None and not self.deletions:
             return
-        inserted, updated = merge_chunk(self.con, self.stream.name, chunk, cursor, self.run_id)
+        inserted, updated = merge_chunk(
+            self.con, self.stream.name, chunk, cursor, self.run_id, self.deletions
+        )
+        self.deletions = Deletions()
         self.stored_cursor = self.pending_cursor
         self.totals.inserted += inserted
         self.totals.updated += updated
@@ -189,6 +223,7 @@ class _StreamLoader:
         if self._chunk_file is not None:
             self._chunk_file.close()
             self._chunk_file = None
+        self.deletions = Deletions()
 
     def progress(self, checkpoint: bool) -> SyncProgress:
         """The counters so far, for ``on_progress``."""
@@ -232,6 +267,13 @@ def sync_stream(
             for page in stream.read(loader.stored_cursor):
                 committed = loader.add(page)
                 report(loader.progress(checkpoint=committed))
+            repair = getattr(stream, "repair", None)
+            if repair is not None:
+                # Restores and key reconciliation compare with raw: it must hold the pages above.
+                loader.commit()
+                for page in repair(loader.stored_cursor, ConnectionRawIndex(con, stream.name)):
+                    committed = loader.add(page)
+                    report(loader.progress(checkpoint=committed))
         except QuotaExhaustedError:
             loader.commit()  # complete pages only: keep them, resume from their cursor
             raise

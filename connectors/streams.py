@@ -62,11 +62,29 @@ class Page:
         cursor: the stream state that is safe to store once this page and every earlier one have
             landed; None when this page ends in the middle of something that cannot resume.
         checkpoint: commit right after this page even if the chunk is small (end of a window).
+        gone: ids the vendor no longer holds (merged away): their raw rows get ``_deleted_at``.
+        present: the complete set of ids the vendor still holds, from a full read that ended
+            without error; every other raw row gets ``_deleted_at``, these rows lose it. None
+            (the default) marks nothing: a partial or failed read never deletes anything.
     """
 
     records: list[dict[str, Any]]
     cursor: str | None = None
     checkpoint: bool = False
+    gone: tuple[str, ...] = ()
+    present: frozenset[str] | None = None
+
+
+class RawIndex(Protocol):
+    """Read-only questions a stream may ask about its own raw table (see ``Stream.repair``)."""
+
+    def ids(self, where: str) -> set[str]:
+        """Ids of the raw rows matching a SQL predicate."""
+        ...
+
+    def count(self, where: str) -> int:
+        """Raw rows matching a SQL predicate."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +100,15 @@ class CountScope:
     source_count: int | None
     raw_filter: str
     description: str
+
+
+# Raw rows the vendor still holds live: not archived, not found gone, not merged into another.
+LIVE_ROWS = "not is_archived and _deleted_at is null"
+MERGED_AWAY = (
+    "id in (select trim(unnest(string_split(json_extract_string(survivor.record, "
+    "'$.properties.hs_merged_object_ids'), ';'))) from {table} as survivor "
+    "where survivor._deleted_at is null)"
+)
 
 
 class Stream(Protocol):
@@ -103,6 +130,23 @@ class Stream(Protocol):
     def count_scope(self, cursor: str | None) -> CountScope:
         """What to reconcile after a sync that stored ``cursor``: bounded so that records
         created or changed after the sync, or aged out of the vendor's history, never count."""
+        ...
+
+
+class RepairingStream(Stream, Protocol):
+    """A stream with a second pass that needs its raw table (restores, key reconciliation)."""
+
+    def repair(self, cursor: str | None, raw: RawIndex) -> Iterator[Page]:
+        """Yield pages after ``read``'s pages have been committed (``cursor`` is now stored)."""
+        ...
+
+
+class UpdateCheckedStream(Stream, Protocol):
+    """A stream that can tell lost updates from its modified times (see ``registry.reconcile``)."""
+
+    def update_scope(self, cursor: str | None) -> CountScope | None:
+        """Vendor's count of records modified in the settled part of the last window, and the
+        raw filter of rows whose stored modified time is in it; None before a first window."""
         ...
 
 

@@ -87,20 +87,26 @@ def stream_cursor(duckdb_path: str | Path, stream: str) -> str | None:
         return read_cursor(con, stream)
 
 
-def raw_row_count(duckdb_path: str | Path, stream: str, include_archived: bool = False) -> int:
+def raw_row_count(
+    duckdb_path: str | Path, stream: str, include_archived: bool = False,
+    include_deleted: bool = False,
+) -> int:  # fmt: skip
     """Rows of a raw table, live ones only unless asked, to compare with ``source_total``.
 
     Args:
         duckdb_path: the warehouse file.
         stream: a stream name such as ``hubspot/deals``.
         include_archived: count archived (soft-deleted) rows too.
+        include_deleted: count rows found gone at the vendor (``_deleted_at`` set) too.
 
     Returns:
         The row count (0 when the raw layer does not exist yet).
     """
     if not raw_tables_exist(duckdb_path):
         return 0
-    where = "" if include_archived else " WHERE NOT is_archived"
+    conditions = [] if include_archived else ["NOT is_archived"]
+    conditions += [] if include_deleted else ["_deleted_at IS NULL"]
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     with duckdb.connect(str(duckdb_path)) as con:
         row = con.execute(f"SELECT count(*) FROM {raw_table(stream)}{where}").fetchone()
     return 0 if row is None else int(row[0])
@@ -113,3 +119,69 @@ def raw_count_where(duckdb_path: str | Path, stream: str, raw_filter: str) -> in
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
         row = con.execute(f"SELECT count(*) FROM {raw_table(stream)} WHERE {raw_filter}").fetchone()
     return 0 if row is None else int(row[0])
+
+
+def mark_gone(con: duckdb.DuckDBPyConnection, stream: str, ids: list[str]) -> int:
+    """Set ``_deleted_at`` on the rows of these ids that do not carry it yet; returns how many."""
+    if not ids:
+        return 0
+    table = raw_table(stream)
+    found = con.execute(
+        f"UPDATE {table} SET _deleted_at = now() WHERE _deleted_at IS NULL AND id IN "
+        "(SELECT unnest(?::VARCHAR[]))",
+        [sorted(set(ids))],
+    ).fetchone()
+    return 0 if found is None else int(found[0])
+
+
+def mark_absent(con: duckdb.DuckDBPyConnection, stream: str, present: frozenset[str]) -> int:
+    """Full-key reconciliation: rows whose id the vendor no longer holds get ``_deleted_at``,
+    rows whose id it holds lose it. Returns the number of rows newly marked gone."""
+    table = raw_table(stream)
+    con.execute("CREATE OR REPLACE TEMP TABLE present_keys AS SELECT unnest(?::VARCHAR[]) AS id",
+                [sorted(present)])  # fmt: skip
+    con.execute(
+        f"UPDATE {table} SET _deleted_at = NULL WHERE _deleted_at IS NOT NULL "
+        "AND id IN (SELECT id FROM present_keys)"
+    )
+    marked = con.execute(
+        f"UPDATE {table} SET _deleted_at = now() WHERE _deleted_at IS NULL "
+        "AND id NOT IN (SELECT id FROM present_keys)"
+    ).fetchone()
+    con.execute("DROP TABLE present_keys")
+    return 0 if marked is None else int(marked[0])
+
+
+class ConnectionRawIndex:
+    """``RawIndex`` over the loader's open connection: what a stream's repair pass may ask."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, stream: str) -> None:
+        self._con, self._table = con, raw_table(stream)
+
+    def ids(self, where: str) -> set[str]:
+        """Ids of the rows matching ``where``."""
+        rows = self._con.execute(f"SELECT id FROM {self._table} WHERE {where}").fetchall()
+        return {row[0] for row in rows}
+
+    def count(self, where: str) -> int:
+        """Rows matching ``where``."""
+        row = self._con.execute(f"SELECT count(*) FROM {self._table} WHERE {where}").fetchone()
+        return 0 if row is None else int(row[0])
+
+
+def raw_ids_where(duckdb_path: str | Path, stream: str, raw_filter: str) -> set[str]:
+    """Ids of the raw rows matching a reconciliation's SQL predicate (empty before a sync)."""
+    if not raw_tables_exist(duckdb_path):
+        return set()
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        rows = con.execute(f"SELECT id FROM {raw_table(stream)} WHERE {raw_filter}").fetchall()
+    return {row[0] for row in rows}
+
+
+def reset_cursor(duckdb_path: str | Path, stream: str) -> bool:
+    """Delete a stream's stored cursor: its next sync is a first run again. True if one existed."""
+    if not raw_tables_exist(duckdb_path):
+        return False
+    with duckdb.connect(str(duckdb_path)) as con:
+        found = con.execute(f"DELETE FROM {STATE_TABLE} WHERE stream = ?", [stream]).fetchone()
+    return found is not None and int(found[0]) > 0

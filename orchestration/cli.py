@@ -52,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--output", type=Path, default=None, help="HTML file (default EXPORT_DIR/dashboard.html)"
     )
+    resync = commands.add_parser(
+        "resync",
+        help="forget streams' cursors so the next run re-reads them from scratch (the way out "
+        "of a failed raw_count_matches_source check; rows merge on their id)",
+    )
+    resync.add_argument("streams", nargs="+", metavar="STREAM", help="e.g. hubspot/contacts")
 
     link = commands.add_parser(
         "looker-link", help="print a Looker Studio (Data Studio) URL creating a report on GCS"
@@ -190,6 +196,24 @@ def dictionary_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def resync_command(args: argparse.Namespace) -> int:
+    """Reset the named streams' cursors in DUCKDB_PATH; the next `kpi-pipeline run` re-reads."""
+    from connectors.registry import resync
+    from orchestration.settings import load_dotenv_file, setting
+
+    load_dotenv_file()
+    for stream in args.streams:
+        try:
+            found = resync(setting("DUCKDB_PATH"), stream)
+        except ValueError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        print(
+            f"{stream}: {'cursor reset' if found else 'no cursor stored'}; the next run re-reads it"
+        )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {
@@ -199,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         "report": report_command,
         "looker-link": looker_link_command,
         "dictionary": dictionary_command,
+        "resync": resync_command,
     }
     return handlers[args.command](args)
 

@@ -39,6 +39,7 @@ class SourcesResource(dg.ConfigurableResource):
         hubspot = HubSpotConfig(
             access_token=self.hubspot_access_token,
             base_url=self.hubspot_base_url or setting("HUBSPOT_BASE_URL"),
+            full_key_reconciliation_days=int(setting("FULL_KEY_RECONCILIATION_DAYS")),
         )
         aircall = AircallConfig(
             api_id=self.aircall_api_id,

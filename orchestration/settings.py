@@ -20,6 +20,7 @@ DEFAULTS: dict[str, str] = {
     "LOOKER_GCS_PREFIX": "looker",
     "LOOKER_PG_SCHEMA": "looker",
     "LOOKER_PG_READER_ROLE": "looker_reader",
+    "FULL_KEY_RECONCILIATION_DAYS": "7",
 }
 
 # Secrets a real run cannot do without; each maps to the source that needs it.

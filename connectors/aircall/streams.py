@@ -30,19 +30,35 @@ class ListStream:
         self._client, self._path, self._per_page = client, f"/v1/{self.table}", per_page
 
     def read(self, cursor: str | None) -> Iterator[Page]:
-        """Yield every page; a full read keeps the cursor as it was."""
+        """Yield every page, then the key set when the read was complete; a full read keeps the
+        cursor as it was.
+
+        Removed users, numbers and teams simply stop being listed, so an id absent from a
+        complete read is gone. Complete means every page answered and the ids read match the
+        ``meta.total`` of the first page; a read cut short (past the silent list cap, or the
+        list changing under it) marks nothing.
+        """
         paginator = AircallNextLinkPaginator(self.table)
-        pages = paginate(self._fetch, paginator)
-        for page in pages:
-            yield Page(page.get(self.table) or [], cursor)
+        present: set[str] = set()
+        read = 0
+        total: int | None = None
+        for page in paginate(self._fetch, paginator):
+            records = page.get(self.table) or []
+            if total is None:
+                total = int((page.get("meta") or {}).get("total") or 0)
+            present.update(self.shape.key(record) for record in records)
+            read += len(records)
+            yield Page(records, cursor)
+        complete = total is not None and read == total == len(present)
+        yield Page([], cursor, present=frozenset(present) if complete else None)
 
     def source_total(self) -> int | None:
         """The vendor's ``meta.total``."""
         return int(self._client.get(self._path, {"per_page": 1})["meta"]["total"])
 
     def count_scope(self, cursor: str | None) -> CountScope:
-        """Every record: the collection is small and read in full."""
-        return CountScope(self.source_total(), "true", "every record")
+        """Every record the vendor still lists: the collection is small and read in full."""
+        return CountScope(self.source_total(), "_deleted_at is null", "every record still listed")
 
     def _fetch(self, token: str | None) -> dict[str, Any]:
         if token is None:

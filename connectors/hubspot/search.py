@@ -1,30 +1,31 @@
-"""Incremental reads through the HubSpot search API, windowed so no query passes the result cap."""
+"""Incremental reads through the HubSpot search API: keyset pages inside fixed time windows.
 
+Each run reads one window of modified times, ``[since, until)``, fixed when the run starts:
+``since`` is the previous window's end minus the overlap (search index lag), ``until`` is now.
+Inside the window pages are sorted by ``hs_object_id`` with an ``hs_object_id > last id`` bound
+and no ``after`` offset, so a record edited during the sync (it leaves the window, its new
+modified time is past ``until``) shifts nothing: every other record is still read, the edited
+one is read by the next window. No query ever pages, so the 10,000-result cap never applies.
+"""
+
+import json
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Any
 
-from connectors.errors import ConnectorError
+from connectors.errors import PaginationLoopError
 from connectors.http import HttpClient
-from connectors.pagination import HubSpotAfterPaginator, paginate
-from connectors.streams import CountScope, Page, RecordShape, format_timestamp, parse_timestamp
-
-
-class CappedAfterPaginator(HubSpotAfterPaginator):
-    """``paging.next.after``, but stops before the page that would pass the search result cap."""
-
-    def __init__(self, cap: int, page_size: int) -> None:
-        self.cap, self.page_size = cap, page_size
-        self.capped = False
-
-    def next_token(self, page: dict[str, Any]) -> str | None:
-        """The next offset, or None at the end or when that page would pass the cap."""
-        after = super().next_token(page)
-        if after is not None and int(after) + self.page_size > self.cap:
-            self.capped = True
-            return None
-        return after
+from connectors.streams import (
+    LIVE_ROWS,
+    MERGED_AWAY,
+    CountScope,
+    Page,
+    RecordShape,
+    format_timestamp,
+    parse_timestamp,
+)
+from connectors.warehouse import raw_table
 
 
 def epoch_ms(moment: datetime) -> str:
@@ -32,38 +33,69 @@ def epoch_ms(moment: datetime) -> str:
     return str(int(moment.timestamp() * 1000))
 
 
-class SearchStream:
-    """An object read by ``POST /crm/v3/objects/<object>/search`` on its modified time.
+@dataclass(frozen=True, slots=True)
+class SearchCursor:
+    """The stored state of a search stream, as JSON text.
 
-    Each run asks for ``modified >= cursor - overlap`` and ``modified < now``, ascending. When the
-    next page would pass the result cap, the query restarts from the last modified time seen
-    (keyset continuation); records sharing that time are read twice and deduplicated on load.
+    Attributes:
+        until: end of the last window (exclusive); None before a first run.
+        since: start of that window, None when it began at the first record.
+        after_id: last id committed inside an unfinished window; None once the window is done.
+        keys_at: when the last full-key reconciliation ran; None if never.
     """
+
+    until: datetime | None = None
+    since: datetime | None = None
+    after_id: str | None = None
+    keys_at: datetime | None = None
+
+    @classmethod
+    def parse(cls, text: str | None) -> "SearchCursor":
+        """Read a stored cursor; a bare ISO time (cursors before keyset paging) is a window end."""
+        if not text:
+            return cls()
+        if not text.lstrip().startswith("{"):
+            return cls(until=parse_timestamp(text))
+        data = json.loads(text)
+        return cls(
+            parse_timestamp(data.get("until")), parse_timestamp(data.get("since")),
+            data.get("after_id"), parse_timestamp(data.get("keys_at")),
+        )  # fmt: skip
+
+    def dump(self) -> str:
+        """The JSON text stored in ``raw_meta.stream_state``."""
+
+        def text(moment: datetime | None) -> str | None:
+            return None if moment is None else format_timestamp(moment)
+
+        data = {"until": text(self.until), "since": text(self.since), "after_id": self.after_id,
+                "keys_at": text(self.keys_at)}  # fmt: skip
+        return json.dumps({key: value for key, value in data.items() if value is not None})
+
+
+class SearchStream:
+    """An object read by ``POST /crm/v3/objects/<object>/search`` on its modified time."""
 
     def __init__(self, name: str, client: HttpClient, object_type: str, modified_property: str,
                  properties: tuple[str, ...], shape: RecordShape, *, overlap: timedelta,
-                 page_size: int, cap: int) -> None:  # fmt: skip
+                 page_size: int, merged_property: str | None = None) -> None:  # fmt: skip
         self.name, self.shape = name, shape
         self.source, self.table = name.split("/")
-        self._client, self._path = client, f"/crm/v3/objects/{object_type}/search"
+        self._client, self._object = client, object_type
+        self._path = f"/crm/v3/objects/{object_type}/search"
         self._modified, self._properties = modified_property, properties
-        self._overlap, self._page_size, self._cap = overlap, page_size, cap
+        self._overlap, self._page_size = overlap, page_size
+        self._merged = merged_property
 
     def read(self, cursor: str | None) -> Iterator[Page]:
-        """Yield search pages from ``cursor - overlap`` to now; each page carries a safe cursor.
-
-        The cursor is the highest modified time seen: results are sorted ascending, so every
-        record below it has been read, and the overlap re-reads those that share it.
-        """
-        high = parse_timestamp(cursor)
-        since = None if high is None else high - self._overlap
+        """Finish an interrupted window if any, then read ``[previous end - overlap, now)``."""
+        state = SearchCursor.parse(cursor)
+        if state.after_id is not None and state.until is not None:
+            yield from self._window(state)
+            state = replace(state, after_id=None)
+        since = None if state.until is None else state.until - self._overlap
         until = datetime.fromtimestamp(self._client.clock(), tz=UTC)
-        for records in self._windows(since, until):
-            for record in records:
-                modified = self.shape.modified_at(record)
-                if modified is not None and (high is None or modified > high):
-                    high = modified
-            yield Page(self.enrich(records), None if high is None else format_timestamp(high))
+        yield from self._window(replace(state, since=since, until=until, after_id=None))
 
     def enrich(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Hook for streams that add data the search API leaves out (deal associations)."""
@@ -74,79 +106,92 @@ class SearchStream:
         page = self._client.post_read(self._path, {"limit": 1, "properties": ["hs_object_id"]})
         return int(page["total"])
 
+    def live_filter(self) -> str:
+        """Raw rows HubSpot still serves in search: live, not found gone, not merged away."""
+        merged = MERGED_AWAY.format(table=raw_table(self.name)) if self._merged else "false"
+        return f"{LIVE_ROWS} and not ({merged})"
+
     def count_scope(self, cursor: str | None) -> CountScope:
-        """Live records created up to the cursor: later creations are not in raw yet."""
-        until = parse_timestamp(cursor)
-        if until is None:
+        """Live records created before the settled part of the last window (``until - overlap``):
+        later ones may still be missing from the index, or not be synced yet."""
+        state = SearchCursor.parse(cursor)
+        if state.until is None:
             return CountScope(None, "false", "nothing synced yet")
-        created = [{"propertyName": "createdate", "operator": "LTE", "value": epoch_ms(until)}]
-        body = {"filterGroups": [{"filters": created}], "limit": 1, "properties": ["hs_object_id"]}
-        total = int(self._client.post_read(self._path, body)["total"])
+        settled = state.until - self._overlap
+        total = self._count([self._filter("createdate", "LT", settled)])
         raw_filter = (
-            "not is_archived and cast(json_extract_string(record, '$.properties.createdate') "
-            f"as timestamptz) <= '{format_timestamp(until)}'::timestamptz"
+            f"{self.live_filter()} and cast(json_extract_string(record, '$.properties.createdate')"
+            f" as timestamptz) < '{format_timestamp(settled)}'::timestamptz"
         )
-        return CountScope(
-            total, raw_filter, f"live records created up to {format_timestamp(until)}"
+        described = f"live records created before {format_timestamp(settled)}"
+        return CountScope(total, raw_filter, described)
+
+    def update_scope(self, cursor: str | None) -> CountScope | None:
+        """Records modified in ``[since, until - overlap)`` of the last window, at HubSpot and in
+        raw. The next run starts at ``until - overlap``: an update in this range that raw does
+        not hold (its stored modified time is older) is lost for good, so HubSpot counting more
+        than raw means a lost update. Raw counting more is normal (edited again since)."""
+        state = SearchCursor.parse(cursor)
+        if state.until is None or state.after_id is not None:
+            return None
+        settled = state.until - self._overlap
+        filters = [self._filter(self._modified, "LT", settled)]
+        raw_filter = f"{self.live_filter()} and modified_at < '{format_timestamp(settled)}'"
+        if state.since is not None:
+            filters.append(self._filter(self._modified, "GTE", state.since))
+            raw_filter += f" and modified_at >= '{format_timestamp(state.since)}'"
+        start = "the first record" if state.since is None else format_timestamp(state.since)
+        described = f"records modified from {start} to before {format_timestamp(settled)}"
+        return CountScope(self._count(filters), raw_filter, described)
+
+    def _window(self, state: SearchCursor) -> Iterator[Page]:
+        assert state.until is not None
+        last_id = state.after_id
+        while True:
+            page = self._query(state.since, state.until, last_id)
+            records = page.get("results") or []
+            if records:
+                next_id = str(records[-1]["id"])
+                if last_id is not None and int(next_id) <= int(last_id):
+                    raise PaginationLoopError(f"{self.name}: id keyset went back to {next_id}")
+                last_id = next_id
+            more = bool(records) and bool((page.get("paging") or {}).get("next"))
+            cursor = replace(state, after_id=last_id).dump()
+            yield Page(self.enrich(records), cursor, gone=self._merged_ids(records))
+            if not more:
+                break
+        yield Page([], replace(state, after_id=None).dump(), checkpoint=True)
+
+    def _merged_ids(self, records: list[dict[str, Any]]) -> tuple[str, ...]:
+        if self._merged is None:
+            return ()
+        return tuple(
+            merged.strip()
+            for record in records
+            for merged in ((record.get("properties") or {}).get(self._merged) or "").split(";")
+            if merged.strip()
         )
 
-    def _windows(self, since: datetime | None, until: datetime) -> Iterator[list[dict[str, Any]]]:
-        lower = since
-        while True:
-            paginator = CappedAfterPaginator(self._cap, self._page_size)
-            last_seen: datetime | None = None
-            filters = self._range(lower, until)
-            for page in paginate(partial(self._query, filters, self._modified), paginator):
-                records = page.get("results") or []
-                if records:
-                    last_seen = self.shape.modified_at(records[-1])
-                yield records
-            if not paginator.capped:
-                return
-            if last_seen is None:
-                raise ConnectorError(f"{self.name}: capped search pages carried no records")
-            if last_seen == lower:
-                # More records than the cap share this instant (bulk imports do that): read
-                # them by id, then go on just after it.
-                yield from self._one_instant(last_seen)
-                lower = last_seen + timedelta(milliseconds=1)
-            else:
-                lower = last_seen
-
-    def _one_instant(self, instant: datetime) -> Iterator[list[dict[str, Any]]]:
-        """Every record modified at ``instant``, keyset-paged on ``hs_object_id``."""
-        last_id: str | None = None
-        while True:
-            filters = self._range(instant, instant + timedelta(milliseconds=1))
-            if last_id is not None:
-                filters.append({"propertyName": "hs_object_id", "operator": "GT", "value": last_id})
-            paginator = CappedAfterPaginator(self._cap, self._page_size)
-            previous = last_id
-            for page in paginate(partial(self._query, filters, "hs_object_id"), paginator):
-                records = page.get("results") or []
-                if records:
-                    last_id = str(records[-1]["id"])
-                yield records
-            if not paginator.capped:
-                return
-            if last_id == previous:
-                raise ConnectorError(f"{self.name}: id keyset made no progress at {instant}")
-
-    def _range(self, since: datetime | None, until: datetime) -> list[dict[str, Any]]:
-        filters = [{"propertyName": self._modified, "operator": "LT", "value": epoch_ms(until)}]
+    def _query(
+        self, since: datetime | None, until: datetime, after_id: str | None
+    ) -> dict[str, Any]:
+        filters = [self._filter(self._modified, "LT", until)]
         if since is not None:
-            filters.insert(
-                0, {"propertyName": self._modified, "operator": "GTE", "value": epoch_ms(since)}
-            )
-        return filters
-
-    def _query(self, filters: list[dict[str, Any]], sort: str, after: str | None) -> dict[str, Any]:
+            filters.insert(0, self._filter(self._modified, "GTE", since))
+        if after_id is not None:
+            filters.append({"propertyName": "hs_object_id", "operator": "GT", "value": after_id})
         body: dict[str, Any] = {
             "filterGroups": [{"filters": filters}],
-            "sorts": [{"propertyName": sort, "direction": "ASCENDING"}],
+            "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
             "properties": list(self._properties),
             "limit": self._page_size,
         }
-        if after is not None:
-            body["after"] = after
         return self._client.post_read(self._path, body)
+
+    def _count(self, filters: list[dict[str, Any]]) -> int:
+        body = {"filterGroups": [{"filters": filters}], "limit": 1, "properties": ["hs_object_id"]}
+        return int(self._client.post_read(self._path, body)["total"])
+
+    @staticmethod
+    def _filter(name: str, operator: str, moment: datetime) -> dict[str, Any]:
+        return {"propertyName": name, "operator": operator, "value": epoch_ms(moment)}

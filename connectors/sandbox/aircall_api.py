@@ -16,7 +16,6 @@ from connectors.sandbox.calls import (
 )
 from connectors.sandbox.callstore import CALL_ID_BASE, DAY_STRIDE
 from connectors.sandbox.clock import iso_seconds
-from connectors.sandbox.people import AIRCALL_TEAMS
 from connectors.sandbox.wire import Request, Response, aircall_error, json_response
 
 PER_PAGE_MAX = 50
@@ -117,7 +116,7 @@ def _number(line: Any, business: Business) -> dict[str, Any]:
 
 
 def _team(key: str, business: Business) -> dict[str, Any]:
-    members = [user_json(a) for a in business.agents if a.aircall_team == key and a.user_id]
+    members = [user_json(a) for a in business.aircall_users() if a.aircall_team == key]
     team = team_json(key)
     return {
         "id": team["id"],
@@ -131,12 +130,16 @@ def _team(key: str, business: Business) -> dict[str, Any]:
 def list_static(business: Business, request: Request, resource: str, cap: int) -> Response:
     """`GET /v1/users`, `/v1/numbers`, `/v1/teams`: small lists with the same `meta` paging."""
     builders: dict[str, tuple[list[Any], Callable[[Any, Business], dict[str, Any]]]] = {
-        "users": ([a for a in business.agents if a.user_id], _user),
-        "numbers": (list(business.lines), _number),
-        "teams": (
-            [k for k in AIRCALL_TEAMS if any(a.aircall_team == k for a in business.agents)],
-            _team,
+        "users": (business.aircall_users(), _user),
+        "numbers": (
+            [
+                ln
+                for ln in business.lines
+                if ln.number_id not in business.aircall_removed["numbers"]
+            ],
+            _number,
         ),
+        "teams": (business.aircall_teams(), _team),
     }
     items, render = builders[resource]
     page, per_page = _paging(request)

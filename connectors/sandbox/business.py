@@ -15,7 +15,7 @@ from connectors.sandbox.crm import pipelines
 from connectors.sandbox.crmbuild import plan_year
 from connectors.sandbox.noise import NoiseContext, aircall_contacts, customer_pool
 from connectors.sandbox.objects import ObjectStore
-from connectors.sandbox.people import build_agents
+from connectors.sandbox.people import AIRCALL_TEAMS, build_agents
 from connectors.sandbox.phones import business_lines
 from connectors.sandbox.records import build_contacts, build_deals, build_goals
 
@@ -52,6 +52,12 @@ class Business:
             config.seed, config.scale, self.calendar, self.lines, self.agents, customers
         )
         self.calls = CallStore(noise, plans.calls_by_day, self.world, config.call_day_cache)
+        # Aircall ids deleted by mutations: users and numbers by id, teams by key.
+        self.aircall_removed: dict[str, set[Any]] = {
+            "users": set(),
+            "numbers": set(),
+            "teams": set(),
+        }
         self.lock = threading.RLock()  # serialises mutations against each other
         self.mutation_count = 0
         self.build_seconds = time.perf_counter() - started
@@ -80,7 +86,10 @@ class Business:
         return max(1000.0, sum(won) / max(1, sellers) / 12)
 
     def totals(self) -> dict[str, int]:
-        """What the raw tables must hold after a full ingest (archived deals included)."""
+        """What the raw tables must hold without ``_deleted_at`` after any ingest: every record
+        the vendors still hold (archived deals and contacts included; merged-away contacts and
+        removed Aircall users, numbers and teams excluded)."""
+        removed = self.aircall_removed
         return {
             "hubspot/deals": len(self.deals),
             "hubspot/contacts": len(self.contacts),
@@ -88,10 +97,23 @@ class Business:
             "hubspot/deal_pipelines": len(self.pipelines),
             "hubspot/goal_targets": len(self.goal_targets),
             "aircall/calls": self.calls.total(),
-            "aircall/users": sum(1 for a in self.agents if a.user_id),
-            "aircall/numbers": len(self.lines),
-            "aircall/teams": len({a.aircall_team for a in self.agents if a.aircall_team}),
+            "aircall/users": len(self.aircall_users()),
+            "aircall/numbers": sum(
+                1 for ln in self.lines if ln.number_id not in removed["numbers"]
+            ),
+            "aircall/teams": len(self.aircall_teams()),
         }
+
+    def aircall_users(self) -> list[Any]:
+        """Agents with an Aircall seat that was not removed."""
+        return [
+            a for a in self.agents if a.user_id and a.user_id not in self.aircall_removed["users"]
+        ]
+
+    def aircall_teams(self) -> list[str]:
+        """Aircall team keys that have members and were not removed (in AIRCALL_TEAMS order)."""
+        used = {a.aircall_team for a in self.agents if a.aircall_team}
+        return [k for k in AIRCALL_TEAMS if k in used and k not in self.aircall_removed["teams"]]
 
     def summary(self) -> dict[str, Any]:
         return {"build_seconds": round(self.build_seconds, 3), **self.totals()}

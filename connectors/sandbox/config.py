@@ -32,6 +32,8 @@ class SandboxConfig:
     search_cap: int = 10_000
     aircall_list_cap: int = 10_000
     search_lag_seconds: float = 0.0
+    # Whether restoring an archived record moves its modified time (source_apis.md §1.5 [U]).
+    restore_touches_modified: bool = True
     hubspot_ten_secondly_limit: int = 100_000
     hubspot_daily_limit: int = 10_000_000
     hubspot_search_per_second: int | None = None

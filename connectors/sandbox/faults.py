@@ -6,7 +6,7 @@ import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-KINDS = ("status", "reset", "truncate", "malformed", "html", "latency")
+KINDS = ("status", "reset", "truncate", "malformed", "html", "latency", "mutate")
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,7 +15,8 @@ class Fault:
 
     Attributes:
         prefix: requests whose path starts with it are affected (e.g. `/v1/calls`).
-        kind: status | reset | truncate | malformed | html | latency.
+        kind: status | reset | truncate | malformed | html | latency | mutate (the request is
+            answered normally, after ``mutation`` is applied: an edit between two pages).
         times: how many matching requests fail, after `skip` matching ones pass untouched.
         status, headers, body: the answer of a `status` fault (e.g. 429 + Retry-After).
         seconds: the delay of a `latency` fault.
@@ -31,6 +32,7 @@ class Fault:
     body: str = ""
     seconds: float = 0.0
     method: str | None = None
+    mutation: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Fault:

@@ -141,3 +141,36 @@ def batch_associations(business: Business, request: Request, source: str, target
         ]
     payload.update(startedAt=started, completedAt=iso_ms(int(time.time() * 1000)))
     return json_response(207 if missing else 200, payload)
+
+
+def batch_read(business: Business, request: Request, object_type: str) -> Response:
+    """`POST /crm/v3/objects/{type}/batch/read?archived=`: records by id; missing ids are
+    errors (207). Records in the other archived state count as missing, as in HubSpot."""
+    store = business.objects(object_type)
+    body = request.json() or {}
+    inputs = body.get("inputs") if isinstance(body, dict) else None
+    if store is None or not isinstance(inputs, list):
+        return hubspot_error(400, "VALIDATION_ERROR", "Invalid input JSON on line 1")
+    if len(inputs) > LIST_MAX:
+        return hubspot_error(
+            400, "VALIDATION_ERROR", f"Batch input must contain at most {LIST_MAX} inputs."
+        )
+    archived = (request.param("archived") or "false").lower() == "true"
+    names = requested_properties(object_type, [",".join(body.get("properties") or [])])
+    results, missing = [], []
+    for item in inputs:
+        raw = str(item.get("id", "")) if isinstance(item, dict) else ""
+        record = store.get(int(raw)) if raw.isdigit() else None
+        if record is None or record.archived != archived:
+            missing.append(raw)
+        else:
+            results.append(record.render(names))
+    now = iso_ms(int(time.time() * 1000))
+    payload: dict[str, Any] = {"status": "COMPLETE", "results": results,
+                               "startedAt": now, "completedAt": now}  # fmt: skip
+    if missing:
+        payload["numErrors"] = 1
+        payload["errors"] = [{"status": "error", "category": "OBJECT_NOT_FOUND",
+                              "message": "Could not get some objects, they may be deleted or not "
+                              "exist.", "context": {"ids": missing}}]  # fmt: skip
+    return json_response(207 if missing else 200, payload)

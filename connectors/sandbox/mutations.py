@@ -14,6 +14,13 @@ from connectors.sandbox.crm import Record, stage_metadata
 from connectors.sandbox.deals import DealPlan
 from connectors.sandbox.dialing import inbound
 from connectors.sandbox.leads import new_lead
+from connectors.sandbox.lifecycle import (
+    delete_contacts,
+    edit_oldest_contacts,
+    merge_contacts,
+    remove_aircall,
+    set_archived,
+)
 from connectors.sandbox.records import contact_properties, deal_properties
 
 NEXT_STAGE = {
@@ -179,21 +186,22 @@ def add_calls(business: Business, rng: random.Random, count: int) -> list[int]:
     return added
 
 
-def set_archived(business: Business, rng: random.Random, count: int, archived: bool) -> list[str]:
-    """Archive live deals, or restore archived ones (they come back with archived=false)."""
-    pool = [d for d in business.deals.all() if d.archived != archived]
-    chosen = rng.sample(pool, min(count, len(pool)))
-    for deal in chosen:
-        now = _now_ms()
-        deal.archived_ms = now if archived else None
-        _bump(deal, {}, "hs_lastmodifieddate", business.config.search_lag_seconds)
-    business.deals.touched(time.time() + business.config.search_lag_seconds)
-    return [str(d.id) for d in chosen]
+def _archiving(store: str, modified: str, archived: bool) -> Any:
+    def action(business: Business, rng: random.Random, count: int) -> list[str]:
+        objects = business.deals if store == "deals" else business.contacts
+        return set_archived(business, objects, modified, rng, count, archived)
+
+    return action
 
 
 def mutate(business: Business, **counts: int) -> dict[str, Any]:
-    """Apply counted mutations; keys: deals, contacts, calls, new_deals, new_contacts, new_calls,
-    archive_deals, restore_deals. Returns the changed ids per key (seeded, so repeatable)."""
+    """Apply counted mutations; returns the changed ids per key (seeded, so repeatable).
+
+    Keys: deals, contacts, calls (edits); new_deals, new_contacts, new_calls; archive_deals,
+    restore_deals, archive_contacts, restore_contacts; merge_contacts (``"survivor<-absorbed"``);
+    delete_contacts (hard/GDPR: no tombstone);
+    remove_users, remove_numbers, remove_teams (Aircall); edit_oldest_contacts.
+    """
     actions = {
         "deals": change_deals,
         "contacts": change_contacts,
@@ -201,8 +209,16 @@ def mutate(business: Business, **counts: int) -> dict[str, Any]:
         "new_contacts": add_contacts,
         "new_deals": add_deals,
         "new_calls": add_calls,
-        "archive_deals": lambda b, r, n: set_archived(b, r, n, True),
-        "restore_deals": lambda b, r, n: set_archived(b, r, n, False),
+        "archive_deals": _archiving("deals", "hs_lastmodifieddate", True),
+        "restore_deals": _archiving("deals", "hs_lastmodifieddate", False),
+        "archive_contacts": _archiving("contacts", "lastmodifieddate", True),
+        "restore_contacts": _archiving("contacts", "lastmodifieddate", False),
+        "merge_contacts": merge_contacts,
+        "delete_contacts": delete_contacts,
+        "remove_users": lambda b, r, n: remove_aircall(b, r, n, "users"),
+        "remove_numbers": lambda b, r, n: remove_aircall(b, r, n, "numbers"),
+        "remove_teams": lambda b, r, n: remove_aircall(b, r, n, "teams"),
+        "edit_oldest_contacts": edit_oldest_contacts,
     }
     unknown = set(counts) - set(actions)
     if unknown:

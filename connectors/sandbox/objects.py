@@ -46,6 +46,14 @@ class ObjectStore:
             self._by_id[record.id] = record
             self.version += 1
 
+    def remove(self, record_id: int) -> None:
+        """Forget a record entirely (merged away or purged): no list or search shows it."""
+        with self._lock:
+            record = self._by_id.pop(record_id, None)
+            if record is not None:
+                self._records.remove(record)
+            self.version += 1
+
     def touched(self, visible_at: float = 0.0) -> None:
         self.version += 1
         self.visible_after = max(self.visible_after, visible_at)

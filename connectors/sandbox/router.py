@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import re
+from typing import Any
 
 from connectors.sandbox import aircall_api, hubspot_api
 from connectors.sandbox.business import Business
@@ -42,6 +43,7 @@ class SandboxApp:
         self.business = business
         self.faults = FaultBook()
         self.stats = RequestStats()
+        self.mid_sync_changes: list[dict[str, Any]] = []  # what each `mutate` fault changed
         self.search_index = SearchIndex()
         self.hubspot_window = RollingWindow(config.hubspot_ten_secondly_limit, 10.0)
         self.hubspot_daily = RollingWindow(config.hubspot_daily_limit, 86_400.0)
@@ -114,6 +116,10 @@ class SandboxApp:
             return hubspot_api.list_objects(business, request, m[1])
         if method == "GET" and (m := re.fullmatch(r"/crm/v3/objects/" + OBJECTS + r"/(\w+)", path)):
             return hubspot_api.get_object(business, request, m[1], m[2])
+        if method == "POST" and (
+            m := re.fullmatch(r"/crm/v3/objects/" + OBJECTS + "/batch/read", path)
+        ):
+            return hubspot_api.batch_read(business, request, m[1])
         if method == "POST" and (
             m := re.fullmatch(r"/crm/v3/objects/" + OBJECTS + "/search", path)
         ):

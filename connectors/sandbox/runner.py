@@ -58,6 +58,17 @@ class RunningSandbox:
         """See `connectors.sandbox.mutations.mutate` for the keys."""
         return mutate(self.business, **counts)
 
+    def mutate_during(self, prefix: str, after: int, **counts: int) -> None:
+        """Apply a mutation just before the request after the first ``after`` ones under
+        ``prefix``, e.g. an edit between pages 1 and 2 of a search:
+        ``mutate_during("/crm/v3/objects/contacts/search", 1, edit_oldest_contacts=1)``.
+        What it changed is in ``mid_sync_changes()``."""
+        self.add_fault(prefix, "mutate", skip=after, mutation=counts)
+
+    def mid_sync_changes(self) -> list[dict[str, Any]]:
+        """The results of the ``mutate`` faults that fired, in order."""
+        return list(self._server.app.mid_sync_changes)
+
     def add_fault(self, prefix: str, kind: str, **options: Any) -> None:
         """Arm a fault (see `Fault`), e.g. a 429 with `Retry-After: 1` on the next calls page:
 

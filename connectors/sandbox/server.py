@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 from connectors.sandbox.business import Business
 from connectors.sandbox.config import SandboxConfig
 from connectors.sandbox.faults import Fault
+from connectors.sandbox.mutations import mutate
 from connectors.sandbox.router import SandboxApp
 from connectors.sandbox.wire import Request, Response
 
@@ -64,6 +65,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
             return
         if fault is not None and fault.kind == "latency":
             time.sleep(fault.seconds)
+        if fault is not None and fault.kind == "mutate":
+            app.mid_sync_changes.append(mutate(app.business, **fault.mutation))
         if fault is not None and fault.kind in ("status", "html"):
             response = _fault_response(fault)
         else:

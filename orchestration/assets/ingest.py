@@ -96,14 +96,29 @@ def build_reconciliation_check(stream_name: str) -> dg.AssetChecksDefinition:
         asset=asset_key_for(stream_name),
         name="raw_count_matches_source",
         blocking=True,
-        description="Catches pagination loss: raw rows must equal the vendor's count.",
+        description=(
+            "Catches lost records and lost updates: live raw rows (not archived, not deleted, "
+            "not merged away) must equal the vendor's count over the last sync's scope."
+        ),
     )
     def _reconcile(sources: SourcesResource, warehouse: WarehouseResource) -> dg.AssetCheckResult:
         result = reconcile(sources.streams()[stream_name], warehouse.path())
-        metadata = {"raw_rows": result.raw_count, "scope": result.scope}
+        metadata: dict[str, int | str] = {
+            "raw_rows": result.raw_count - result.gone_since,
+            "scope": result.scope,
+            "gone_at_vendor_since_sync": result.gone_since,
+            "message": result.message(),
+        }
         if result.source_count is not None:
             metadata["source_count"] = result.source_count
-        return dg.AssetCheckResult(passed=result.matches, metadata=metadata)
+        if result.source_updates is not None:
+            metadata["source_updates"] = result.source_updates
+            metadata["raw_updates"] = result.raw_updates
+        return dg.AssetCheckResult(
+            passed=result.matches,
+            metadata=metadata,
+            description=None if result.matches else result.message(),
+        )
 
     return _reconcile
 

@@ -1,12 +1,13 @@
-"""HubSpot streams over recorded pages: search bodies, keyset restarts, associations, archives."""
+"""HubSpot streams over recorded pages: search bodies, id keyset, associations, archives."""
 
 import copy
+import json
 from typing import Any
 
 from connector_testkit import FakeClient, load_page
 
 from connectors.config import HubSpotConfig
-from connectors.hubspot.search import SearchStream
+from connectors.hubspot.search import SearchCursor, SearchStream
 from connectors.hubspot.streams import (
     DEAL_PROPERTIES,
     DealsStream,
@@ -20,9 +21,8 @@ NOW = 1_750_000_000.0  # 2025-06-15T15:06:40Z
 
 def recorded_hubspot(method: str, path: str, params: dict[str, Any]) -> dict[str, Any]:
     if path == "/crm/v3/objects/deals/search":
-        return load_page(
-            "hubspot", "deals_search.page_2" if params.get("after") else "deals_search.page_1"
-        )
+        after_id = [f for f in params["filterGroups"][0]["filters"] if f["operator"] == "GT"]
+        return load_page("hubspot", "deals_search.page_2" if after_id else "deals_search.page_1")
     if path.endswith("/batch/read"):
         return load_page("hubspot", "deals_associations")
     if path == "/crm/v3/objects/deals":
@@ -34,31 +34,31 @@ def deals_stream(client: FakeClient, **options: Any) -> DealsStream:
     return DealsStream(client, HubSpotConfig("token", **options))  # type: ignore[arg-type]
 
 
-def test_deals_first_run_searches_everything_before_now_ascending() -> None:
+def test_deals_first_run_searches_by_id_keyset_inside_a_fixed_window() -> None:
     # given
     client = FakeClient(recorded_hubspot, now=NOW)
     # when
     pages = list(deals_stream(client).read(None))
-    # then
-    method, path, body = client.calls[0]
-    assert (method, path) == ("POST", "/crm/v3/objects/deals/search")
-    assert body["filterGroups"] == [
-        {
-            "filters": [
-                {"propertyName": "hs_lastmodifieddate", "operator": "LT", "value": "1750000000000"}
-            ]
-        }
-    ]
-    assert body["sorts"] == [{"propertyName": "hs_lastmodifieddate", "direction": "ASCENDING"}]
-    assert body["properties"] == list(DEAL_PROPERTIES) and body["limit"] == 200
-    assert [len(page.records) for page in pages] == [2, 1, 1]
-    assert [page.cursor for page in pages] == ["2024-06-28T14:03:10.551+00:00"] + [
-        "2024-06-29T09:00:00.000+00:00"
-    ] * 2
+    # then: one window ending now, sorted by id, the second page bounded by the last id
+    (_, path, first), (_, _, _), (_, _, second) = client.calls[:3]
+    assert path == "/crm/v3/objects/deals/search"
+    before_now = {"propertyName": "hs_lastmodifieddate", "operator": "LT", "value": "1750000000000"}
+    assert first["filterGroups"] == [{"filters": [before_now]}]
+    assert first["sorts"] == [{"propertyName": "hs_object_id", "direction": "ASCENDING"}]
+    assert first["properties"] == list(DEAL_PROPERTIES) and first["limit"] == 200
+    assert second["filterGroups"][0]["filters"][-1] == {
+        "propertyName": "hs_object_id", "operator": "GT", "value": "18023455990"
+    }  # fmt: skip
+    assert "after" not in first and "after" not in second
+    assert [len(page.records) for page in pages] == [2, 1, 0, 1]
+    cursors = [SearchCursor.parse(page.cursor) for page in pages]
+    assert [c.after_id for c in cursors] == ["18023455990", "18023456001", None, None]
+    assert {c.until for c in cursors} == {SearchCursor.parse("2025-06-15T15:06:40Z").until}
+    assert pages[2].checkpoint
 
 
-def test_deals_incremental_run_rereads_the_overlap() -> None:
-    # given
+def test_deals_incremental_run_rereads_the_overlap_from_a_legacy_cursor() -> None:
+    # given: a cursor stored before keyset paging (a bare ISO time)
     client = FakeClient(recorded_hubspot, now=NOW)
     # when
     list(deals_stream(client, overlap_minutes=10).read("2024-06-29T09:00:00.000+00:00"))
@@ -69,6 +69,23 @@ def test_deals_incremental_run_rereads_the_overlap() -> None:
         "operator": "GTE",
         "value": "1719651000000",
     }
+
+
+def test_search_resumes_an_interrupted_window_after_its_last_id() -> None:
+    # given: a cursor committed in the middle of a window
+    client = FakeClient(recorded_hubspot, now=NOW)
+    stored = json.dumps({"until": "2025-06-01T00:00:00Z", "since": "2025-05-31T00:00:00Z",
+                         "after_id": "18023455990"})  # fmt: skip
+    # when
+    list(deals_stream(client, overlap_minutes=10).read(stored))
+    # then: the old window goes on after the id, then a window from its end - overlap to now
+    searches = [body for method, path, body in client.calls if path.endswith("/search")]
+    assert searches[0]["filterGroups"][0]["filters"] == [
+        {"propertyName": "hs_lastmodifieddate", "operator": "GTE", "value": "1748649600000"},
+        {"propertyName": "hs_lastmodifieddate", "operator": "LT", "value": "1748736000000"},
+        {"propertyName": "hs_object_id", "operator": "GT", "value": "18023455990"},
+    ]
+    assert searches[1]["filterGroups"][0]["filters"][0]["value"] == "1748735400000"
 
 
 def test_deals_get_contact_associations_in_list_shape() -> None:
@@ -110,8 +127,8 @@ def test_deals_include_archived_deals_from_the_list_endpoint() -> None:
     )
 
 
-def test_search_restarts_from_the_last_modified_time_before_the_result_cap() -> None:
-    # given: 5 records, a cap of 4 and pages of 2
+def test_search_edit_between_pages_loses_no_record() -> None:
+    # given: 5 records in pages of 2; record 1 is edited (leaves the window) after page 1
     records = [
         {"id": str(n), "properties": {"lastmodifieddate": f"2024-06-0{n}T00:00:00.000Z"}}
         for n in range(1, 6)
@@ -120,10 +137,12 @@ def test_search_restarts_from_the_last_modified_time_before_the_result_cap() -> 
 
     def search(method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
         bodies.append(copy.deepcopy(body))
-        gte = next(
-            (f["value"] for f in body["filterGroups"][0]["filters"] if f["operator"] == "GTE"), "0"
-        )
-        matching = [r for r in records if _ms(r) >= int(gte)]
+        if len(bodies) == 2:
+            records[0]["properties"]["lastmodifieddate"] = "2025-07-01T00:00:00.000Z"
+        filters = body["filterGroups"][0]["filters"]
+        lt = next(int(f["value"]) for f in filters if f["operator"] == "LT")
+        gt = next((int(f["value"]) for f in filters if f["operator"] == "GT"), 0)
+        matching = [r for r in records if _ms(r) < lt and int(r["id"]) > gt]
         offset = int(body.get("after", 0))
         page = {"total": len(matching), "results": matching[offset : offset + 2]}
         if offset + 2 < len(matching):
@@ -132,22 +151,20 @@ def test_search_restarts_from_the_last_modified_time_before_the_result_cap() -> 
 
     stream = SearchStream(
         "hubspot/contacts",
-        FakeClient(search, now=NOW),
+        FakeClient(search, now=NOW),  # type: ignore[arg-type]
         "contacts",
-        "lastmodifieddate",  # type: ignore[arg-type]
+        "lastmodifieddate",
         ("email",),
         RecordShape(("properties", "lastmodifieddate")),
         overlap=_minutes(10),
         page_size=2,
-        cap=4,
     )
     # when
     pages = list(stream.read(None))
-    # then
+    # then: every record read once, no offset ever sent
     ids = [record["id"] for page in pages for record in page.records]
-    assert ids == ["1", "2", "3", "4", "4", "5"]
-    assert all(int(body.get("after", 0)) + 2 <= 4 for body in bodies)
-    assert pages[-1].cursor == "2024-06-05T00:00:00.000+00:00"
+    assert ids == ["1", "2", "3", "4", "5"]
+    assert all("after" not in body for body in bodies)
 
 
 def test_full_streams_read_every_page_and_archived_owners() -> None:

@@ -238,4 +238,5 @@ def test_ensure_raw_schema_creates_every_table_on_an_empty_warehouse(tmp_path: P
         ("is_archived", "BOOLEAN"),
         ("_loaded_at", timestamp),
         ("_run_id", "VARCHAR"),
+        ("_deleted_at", timestamp),
     ]
