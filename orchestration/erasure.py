@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from connectors.erasure import ErasureConfig
+import duckdb
+
+from connectors.erasure import ErasureConfig, ErasureKeyError, load_scrubber
 from connectors.forget import ErasureReport, Subject, forget
 from orchestration.project import DBT_EXECUTABLE, DBT_PROJECT_DIR
 from orchestration.run_lock import warehouse_lock
@@ -38,6 +40,21 @@ def erasure_config(required: bool = False) -> ErasureConfig | None:
             )
         return None
     return ErasureConfig(key.encode("utf-8"), setting("DEFAULT_PHONE_REGION"))
+
+
+def require_erasure_key(duckdb_path: Path) -> None:
+    """Refuse a run before any extract when the register could not be enforced.
+
+    Raises:
+        MissingConfigurationError: people were erased but ERASURE_KEY is unset or another key.
+    """
+    if not duckdb_path.exists():
+        return
+    try:
+        with duckdb.connect(str(duckdb_path)) as con:
+            load_scrubber(con, erasure_config())
+    except ErasureKeyError as error:
+        raise MissingConfigurationError(str(error)) from error
 
 
 @dataclass(slots=True)

@@ -67,9 +67,11 @@ def execute_refresh_job(
     log_level: str = "INFO", full_refresh: bool = False
 ) -> dg.ExecuteInProcessResult:
     """Materialise every asset (ingest, then dbt) in this process, as the nightly job does."""
+    from orchestration.erasure import require_erasure_key
     from orchestration.project import prepare_dbt_manifest
 
     os.environ.setdefault("DUCKDB_PATH", setting("DUCKDB_PATH"))
+    require_erasure_key(Path(os.environ["DUCKDB_PATH"]))
     prepare_dbt_manifest()
     # Imported late: the definitions read the manifest that the line above prepared.
     from orchestration.definitions import defs
