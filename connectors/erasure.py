@@ -16,6 +16,7 @@ What "removed" means per stream (docs/architecture.md, "GDPR erasure"):
 - ``hubspot/deals``: the association to the erased contact is dropped; the deal stays.
 """
 
+import functools
 import hashlib
 import hmac
 import re
@@ -84,6 +85,7 @@ def normalise_identifier(kind: str, value: object, region: str) -> str | None:
     return text
 
 
+@functools.lru_cache(maxsize=100_000)  # calls repeat numbers; parsing is the costly part
 def normalise_phone(text: str, region: str) -> str | None:
     """E.164 when libphonenumber accepts the number, else its digits (None when too short)."""
     try:

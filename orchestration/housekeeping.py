@@ -53,6 +53,7 @@ def run_housekeeping(duckdb_path: Path, target_dir: Path | None = None) -> Prune
 @dg.run_status_sensor(
     run_status=dg.DagsterRunStatus.SUCCESS,
     monitored_jobs=[refresh_kpis_job],
+    default_status=dg.DefaultSensorStatus.RUNNING,
     description="Prunes landing files and old dbt artefacts after each successful run.",
 )
 def housekeeping_after_success(context: dg.RunStatusSensorContext) -> dg.SkipReason:
