@@ -1,4 +1,4 @@
-"""A real sandbox warehouse, built and published, with one customer to forget (test_gdpr_erasure.py)."""
+"""A real sandbox warehouse, built and published, with one customer to forget (end to end)."""
 
 from __future__ import annotations
 
