@@ -10,11 +10,13 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from connectors.erasure import ErasureConfig, Scrub, load_scrubber
 from connectors.errors import QuotaExhaustedError
 from connectors.streams import (
     Page,
@@ -173,6 +175,8 @@ class _StreamLoader:
         self.pending_cursor = self.stored_cursor
         self.files: list[str] = []
         self.deletions = Deletions()
+        self.scrub: Scrub | None = None  # the erasure register, applied before anything lands
+        self.present_ids: Callable[[frozenset[str]], frozenset[str]] = lambda ids: ids
         self._chunk_file: Any = None
         self._chunk_records = 0
 
@@ -183,6 +187,7 @@ class _StreamLoader:
             self.files.append(str(path))
             self._chunk_file = path.open("w", encoding="utf-8")
         for record in page.records:
+            record = self.scrub(record) if self.scrub else record
             self._chunk_file.write(landing_line(self._chunk_records, record, self.stream.shape))
             self._chunk_file.write("\n")
             self._chunk_records += 1
@@ -190,7 +195,7 @@ class _StreamLoader:
         self.totals.pages += 1
         self.deletions.gone.extend(page.gone)
         if page.present is not None:
-            self.deletions.present = page.present
+            self.deletions.present = self.present_ids(page.present)
         if page.cursor is not None:
             self.pending_cursor = page.cursor
         due = page.checkpoint or self._chunk_records >= self.checkpoint_records
@@ -240,6 +245,7 @@ def sync_stream(
     run_id: str,
     on_progress: ProgressCallback | None = None,
     checkpoint_records: int = CHECKPOINT_RECORDS,
+    erasure: ErasureConfig | None = None,
 ) -> SyncResult:
     """Read a stream from its stored cursor and merge it into its raw table.
 
@@ -249,12 +255,14 @@ def sync_stream(
         run_id: identifies this run in ``_run_id`` and in the landing folder name.
         on_progress: called after each page and each checkpoint.
         checkpoint_records: commit after about this many records (at the next safe cursor).
+        erasure: the erasure register's key; records of erased people are scrubbed on landing.
 
     Returns:
         The counts of the run and the cursor now stored.
 
     Raises:
         ConnectorError: any vendor failure; what was committed at earlier checkpoints stays.
+        ErasureKeyError: people were erased but ``erasure`` is missing or has another key.
     """
     Path(duckdb_path).parent.mkdir(parents=True, exist_ok=True)
     folder = landing_folder(duckdb_path, stream.name, run_id)
@@ -263,6 +271,10 @@ def sync_stream(
     with duckdb.connect(str(duckdb_path)) as con:
         create_raw_schema(con)
         loader = _StreamLoader(stream, con, folder, run_id, checkpoint_records)
+        scrubber = load_scrubber(con, erasure)
+        loader.scrub = scrubber.for_stream(stream.name) if scrubber else None
+        if scrubber:
+            loader.present_ids = partial(scrubber.present_ids, stream.name)
         try:
             for page in stream.read(loader.stored_cursor):
                 committed = loader.add(page)

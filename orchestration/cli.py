@@ -1,6 +1,7 @@
 """`kpi-pipeline`: run the pipeline, serve the sandbox, prepare the dbt manifest."""
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -75,7 +76,26 @@ def build_parser() -> argparse.ArgumentParser:
         "dictionary", help="write docs/data_dictionary.md from the export contract"
     )
     dictionary.add_argument("--check", action="store_true", help="fail if the page is stale")
+    add_forget_parser(commands)
     return parser
+
+
+def add_forget_parser(commands: argparse._SubParsersAction) -> None:
+    """`forget`: GDPR erasure of one person (README, "Privacy: erasure and key rotation")."""
+    forget = commands.add_parser(
+        "forget", help="erase a person from landing, raw, marts and every published target"
+    )
+    forget.add_argument("--email", action="append", default=[], help="e-mail (repeatable)")
+    forget.add_argument("--phone", action="append", default=[], help="phone number (repeatable)")
+    forget.add_argument(
+        "--contact-id", action="append", default=[], help="HubSpot contact id (repeatable)"
+    )
+    forget.add_argument(
+        "--sandbox", action="store_true", help="a sandbox warehouse: use the demo keys"
+    )
+    forget.add_argument(
+        "--no-publish", action="store_true", help="rebuild the marts but do not republish"
+    )
 
 
 def print_summary(summary: RunSummary) -> None:
@@ -214,6 +234,29 @@ def resync_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def forget_command(args: argparse.Namespace) -> int:
+    from connectors.erasure import ErasureKeyError
+    from connectors.forget import Subject
+    from orchestration.erasure import forget_everywhere
+    from orchestration.settings import SANDBOX_ERASURE_KEY, SANDBOX_PII_HASH_KEY, load_dotenv_file
+
+    load_dotenv_file()
+    if args.sandbox:
+        os.environ.setdefault("PII_HASH_KEY", SANDBOX_PII_HASH_KEY)
+        os.environ.setdefault("ERASURE_KEY", SANDBOX_ERASURE_KEY)
+    subject = Subject(tuple(args.contact_id), tuple(args.email), tuple(args.phone))
+    if not subject.identifiers():
+        print("error: nothing to forget: give --email, --phone or --contact-id", file=sys.stderr)
+        return 2
+    try:
+        outcome = forget_everywhere(subject, republish=not args.no_publish)
+    except (MissingConfigurationError, ErasureKeyError, ConcurrentRunError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(outcome.lines()))
+    return 1 if outcome.problem else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {
@@ -224,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
         "looker-link": looker_link_command,
         "dictionary": dictionary_command,
         "resync": resync_command,
+        "forget": forget_command,
     }
     return handlers[args.command](args)
 

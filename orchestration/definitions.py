@@ -7,6 +7,7 @@ from orchestration.alerts import alert_on_run_failure
 from orchestration.assets.dbt import kpi_dbt_assets
 from orchestration.assets.exports import published_exports
 from orchestration.assets.ingest import build_ingest_definitions
+from orchestration.housekeeping import housekeeping_after_success
 from orchestration.project import DBT_EXECUTABLE, dbt_project
 from orchestration.resources import PublishResource, SourcesResource, WarehouseResource
 from orchestration.schedules import build_nightly_schedule, refresh_kpis_job
@@ -18,7 +19,7 @@ defs = dg.Definitions(
     asset_checks=ingest_checks,
     jobs=[refresh_kpis_job],
     schedules=[build_nightly_schedule()],
-    sensors=[alert_on_run_failure],
+    sensors=[alert_on_run_failure, housekeeping_after_success],
     resources={
         "sources": SourcesResource(
             hubspot_access_token=dg.EnvVar("HUBSPOT_ACCESS_TOKEN"),

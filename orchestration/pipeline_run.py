@@ -11,6 +11,7 @@ import dagster as dg
 
 from orchestration.run_lock import warehouse_lock
 from orchestration.settings import (
+    SANDBOX_ERASURE_KEY,
     SANDBOX_PII_HASH_KEY,
     load_dotenv_file,
     require_real_run_configuration,
@@ -54,6 +55,7 @@ def sandbox_environment(scale: float, seed: int | None) -> Iterator[str]:
         os.environ["HUBSPOT_BASE_URL"] = sandbox.base_url
         os.environ["AIRCALL_BASE_URL"] = sandbox.base_url
         os.environ.setdefault("PII_HASH_KEY", SANDBOX_PII_HASH_KEY)
+        os.environ.setdefault("ERASURE_KEY", SANDBOX_ERASURE_KEY)
         try:
             yield sandbox.base_url
         finally:
@@ -65,9 +67,11 @@ def execute_refresh_job(
     log_level: str = "INFO", full_refresh: bool = False
 ) -> dg.ExecuteInProcessResult:
     """Materialise every asset (ingest, then dbt) in this process, as the nightly job does."""
+    from orchestration.erasure import require_erasure_key
     from orchestration.project import prepare_dbt_manifest
 
     os.environ.setdefault("DUCKDB_PATH", setting("DUCKDB_PATH"))
+    require_erasure_key(Path(os.environ["DUCKDB_PATH"]))
     prepare_dbt_manifest()
     # Imported late: the definitions read the manifest that the line above prepared.
     from orchestration.definitions import defs
@@ -129,4 +133,13 @@ def run_pipeline(
                 result = execute_refresh_job(full_refresh=full_refresh)
         else:
             result = execute_refresh_job(full_refresh=full_refresh)
+        if result.success:
+            print(f"Housekeeping: {prune_after_success()}", flush=True)
     return summarise(result, time.monotonic() - started)
+
+
+def prune_after_success() -> str:
+    """Landing files and old dbt artefacts of a successful run (orchestration/housekeeping.py)."""
+    from orchestration.housekeeping import run_housekeeping
+
+    return run_housekeeping(Path(setting("DUCKDB_PATH")).resolve()).describe()

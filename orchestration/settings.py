@@ -21,6 +21,8 @@ DEFAULTS: dict[str, str] = {
     "LOOKER_PG_SCHEMA": "looker",
     "LOOKER_PG_READER_ROLE": "looker_reader",
     "FULL_KEY_RECONCILIATION_DAYS": "7",
+    "LANDING_RETENTION_DAYS": "0",
+    "DBT_TARGET_RUNS_KEPT": "3",
 }
 
 # Secrets a real run cannot do without; each maps to the source that needs it.
@@ -34,6 +36,8 @@ REQUIRED_FOR_REAL_RUN: dict[str, str] = {
 # Synthetic data only: a fixed key keeps sandbox exports byte-identical across runs. Real runs
 # refuse to start without their own PII_HASH_KEY.
 SANDBOX_PII_HASH_KEY = "sandbox-only-key-not-for-real-data"
+# The erasure register's key (orchestration/erasure.py); the same rule as the key above.
+SANDBOX_ERASURE_KEY = "sandbox-only-erasure-key-not-for-real-data"
 
 
 class MissingConfigurationError(RuntimeError):

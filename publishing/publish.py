@@ -17,6 +17,7 @@ from publishing.contract import EXPORT_COLUMNS
 from publishing.invariants import DEFAULT_INVARIANTS, Invariant
 from publishing.manifest import manifest_bytes
 from publishing.targets.base import Publication, Staged, StepHook, Target, no_step_hook
+from publishing.workdirs import sweep_stale_work_dirs, work_dir_prefix
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +86,8 @@ def publish(
     """
     config = config or PublishConfig()
     generated_at = now or datetime.now(UTC)
-    with tempfile.TemporaryDirectory(prefix="kpi-publish-", dir=config.work_dir) as work:
+    sweep_stale_work_dirs(config.work_dir)  # folders of killed publishes
+    with tempfile.TemporaryDirectory(prefix=work_dir_prefix(), dir=config.work_dir) as work:
         build, counts = _write_audited(Path(duckdb_path), Path(work), config, targets)
         version = (
             f"{generated_at:%Y%m%dT%H%M%SZ}-{build.content_sha256[:12]}-{secrets.token_hex(2)}"

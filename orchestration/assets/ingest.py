@@ -12,6 +12,7 @@ from connectors.registry import (
     reconcile,
     sync_stream,
 )
+from orchestration.erasure import erasure_config
 from orchestration.resources import SourcesResource, WarehouseResource
 
 # Network blips are the common failure; a bounded asset-level retry sits above the HTTP layer's
@@ -83,6 +84,7 @@ def build_ingest_asset(stream_name: str) -> dg.AssetsDefinition:
                 warehouse.path(),
                 run_id=context.run_id,
                 on_progress=ProgressReporter(context.log.info),
+                erasure=erasure_config(),  # erased people are scrubbed on landing
             )
         return dg.MaterializeResult(metadata=result_metadata(result))
 
