@@ -134,3 +134,41 @@ def test_scrubber_blanks_the_customer_number_of_calls_and_drops_deal_association
     assert scrubbed_call["recording"] is None and scrubbed_call["comments"] == []
     assert scrubber.call(other_call) is other_call
     assert scrubbed_deal["associations"]["contacts"]["results"] == [{"id": "102"}]
+
+
+class FullListingContactStream(ContactStream):
+    """Contacts read in full, then the complete id set a full-key reconciliation sends."""
+
+    def read(self, cursor: str | None):
+        ids = frozenset(str(record["id"]) for record in self.records)
+        yield Page(self.records, "2026-01-03T10:00:00.000Z")
+        yield Page([], "2026-01-03T10:00:00.000Z", present=ids)
+
+
+def deleted_flags(db: Path) -> dict[str, bool]:
+    with duckdb.connect(str(db)) as con:
+        rows = con.execute(
+            "SELECT id, _deleted_at IS NOT NULL FROM raw_hubspot.contacts"
+        ).fetchall()
+    return dict(rows)
+
+
+def test_full_key_listing_keeps_a_tombstone_live_while_the_vendor_keeps_the_person(
+    tmp_path: Path,
+) -> None:
+    # given a forgotten contact the vendor still lists, and another one
+    db = tmp_path / "warehouse.duckdb"
+    people = [contact("101", "m.duchemin@example.com", "06 12 34 56 78"),
+              contact("102", "other@example.com", "+33 7 00 00 00 01")]  # fmt: skip
+    sync_stream(ContactStream(people), db, "run-1")
+    forget(db, CONFIG, Subject(contact_ids=("101",)))
+    # when a full-key reconciliation lists both ids
+    sync_stream(FullListingContactStream(people), db, "run-2", erasure=CONFIG)
+    # then the tombstone still counts as a live record, as the vendor counts the person
+    flags = deleted_flags(db)
+    assert len(flags) == 2 and not any(flags.values())
+    # and once the vendor drops the person, the tombstone is marked deleted too
+    sync_stream(FullListingContactStream(people[1:]), db, "run-3", erasure=CONFIG)
+    flags = deleted_flags(db)
+    assert flags["102"] is False
+    assert [gone for contact_id, gone in flags.items() if contact_id != "102"] == [True]
