@@ -225,7 +225,12 @@ class Scrubber:
             "erased": True,
             "archived": bool(record.get("archived", False)),
             "createdAt": record.get("createdAt"),
-            "properties": {"createdate": properties.get("createdate")},
+            # Times are no PII, and the reconciliation compares modified times with the vendor's.
+            "properties": {
+                key: properties.get(key)
+                for key in ("createdate", "lastmodifieddate")
+                if key in properties
+            },
         }
 
 
