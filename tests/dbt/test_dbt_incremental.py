@@ -25,7 +25,7 @@ def land_late_calls(path: str) -> None:
                    NUMBER_PARIS, USER_LEA)  # fmt: skip
     with duckdb.connect(path) as con:
         con.execute(
-            "insert into raw_aircall.calls values (?, ?, null, false, ?, 'late-run')",
+            "insert into raw_aircall.calls values (?, ?, null, false, ?, 'late-run', null)",
             [str(late["id"]), json.dumps(late, sort_keys=True), LATE_LOAD],
         )
         con.execute(
