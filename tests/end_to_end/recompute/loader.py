@@ -46,7 +46,7 @@ def parse_raw_contact(record: dict[str, Any], archived: bool, gone: bool) -> Raw
         contact=parse_contact(record),
         archived=archived or bool(record.get("archived")),
         gone=gone,
-        merged_ids=tuple(i.strip() for i in merged.split(";") if i.strip()),
+        merged_ids=tuple(i.strip(" ") for i in merged.split(";") if i.strip(" ")),
     )
 
 

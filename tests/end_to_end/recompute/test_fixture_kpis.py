@@ -14,6 +14,7 @@ from . import fixture, fixture_data
 from .agents import agent_key
 from .channels import crm_channel, line_channel, normalise_phone
 from .compare import diff
+from .deletes import final_survivor
 from .kpis_customers import customer_key
 from .loader import load_raw
 from .model import Warehouse, build_warehouse
@@ -255,6 +256,15 @@ def test_a_merged_contacts_phones_deals_and_calls_belong_to_its_survivor(
     assert customers[customer_key("33", fixture.KEY)]["revenue"] == Decimal("700.00")
     assert customers[customer_key("36", fixture.KEY)]["orders"] == 2
     assert customer_key("32", fixture.KEY) not in customers
+
+
+def test_final_survivor_follows_chains_and_settles_ties_by_lowest_id() -> None:
+    # given "merged into" links: a chain, a contact absorbed by two survivors, and a cycle
+    absorbed_by = {"1": {"2"}, "2": {"3"}, "4": {"6", "5"}, "7": {"8"}, "8": {"7"}}
+    # then chains run to the end, two ends give the lowest id, a cycle its lowest id
+    assert [final_survivor(c, absorbed_by) for c in ("1", "2", "3")] == ["3", "3", "3"]
+    assert final_survivor("4", absorbed_by) == "5"
+    assert (final_survivor("7", absorbed_by), final_survivor("8", absorbed_by)) == ("7", "7")
 
 
 def test_diff_reports_missing_changed_and_share_tolerance() -> None:
