@@ -144,7 +144,7 @@ RAW_INVARIANTS: tuple[Invariant, ...] = (
     _totals_agree(
         "opportunities_created_match_raw_deals",
         _sum("kpi_sales_daily", "opportunities_created"),
-        "SELECT count(*) FROM raw_hubspot.deals WHERE NOT is_archived",
+        "SELECT count(*) FROM raw_hubspot.deals WHERE NOT is_archived AND _deleted_at IS NULL",
     ),
 )
 

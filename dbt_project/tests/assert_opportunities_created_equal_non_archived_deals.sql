@@ -2,8 +2,8 @@
    needs one named). #}
 {{ config(meta={'dagster': {'ref': {'name': 'kpi_sales_daily'}}}) }}
 
--- kpis.md invariant: SUM(opportunities_created) over kpi_sales_daily = non-archived deals
--- in the CRM, counted straight from the raw layer.
+-- kpis.md invariant: SUM(opportunities_created) over kpi_sales_daily = deals in the CRM
+-- (neither archived nor found gone at the vendor), counted straight from the raw layer.
 with
 
 exported as (
@@ -16,6 +16,7 @@ crm as (
     from {{ source('hubspot', 'deals') }} as raw_deals
     where not raw_deals.is_archived
         and not coalesce(cast(raw_deals.record ->> '$.archived' as boolean), false)
+        and raw_deals._deleted_at is null
 )
 
 select

@@ -3,7 +3,7 @@
 {{ config(meta={'dagster': {'ref': {'name': 'kpi_customers'}}}) }}
 
 -- kpis.md invariant: SUM(orders) over kpi_customers = won deals with a contact (an
--- existing, non-archived associated contact).
+-- associated contact that is a lead, or was merged into one).
 with
 
 exported as (
@@ -16,10 +16,10 @@ won_deals_with_contact as (
     from {{ ref('int_deals_classified') }} as int_deals_classified
     inner join {{ ref('stg_hubspot__deal_contacts') }} as stg_hubspot__deal_contacts
         on int_deals_classified.deal_id = stg_hubspot__deal_contacts.deal_id
-    inner join {{ ref('stg_hubspot__contacts') }} as stg_hubspot__contacts
-        on stg_hubspot__deal_contacts.contact_id = stg_hubspot__contacts.contact_id
+    inner join {{ ref('int_contacts_resolved') }} as int_contacts_resolved
+        on stg_hubspot__deal_contacts.contact_id = int_contacts_resolved.contact_id
     where int_deals_classified.is_won
-        and not stg_hubspot__contacts.is_archived
+        and not int_contacts_resolved.is_survivor_deleted
 )
 
 select

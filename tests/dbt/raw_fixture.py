@@ -1,7 +1,8 @@
 """A small hand-made raw layer (exact vendor record shapes) for building the dbt project in tests.
 
 It follows the raw-layer contract of docs/architecture.md: one table per stream with
-`id, record, modified_at, is_archived, _loaded_at, _run_id`, the vendor record verbatim.
+`id, record, modified_at, is_archived, _loaded_at, _run_id, _deleted_at`, the vendor record
+verbatim.
 """
 
 from __future__ import annotations
@@ -439,7 +440,8 @@ def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(
                 f"create table if not exists {schema}.{table} (id varchar not null primary key,"
                 " record json not null, modified_at timestamptz, is_archived boolean not null,"
-                " _loaded_at timestamptz not null, _run_id varchar not null)"
+                " _loaded_at timestamptz not null, _run_id varchar not null,"
+                " _deleted_at timestamptz)"
             )
 
 
@@ -450,7 +452,7 @@ def load_fixture(path: Path) -> Path:
         create_raw_tables(con)
         for table, rows in records().items():
             con.executemany(
-                f"insert into {table} values (?, ?, ?, ?, ?, ?)",
+                f"insert into {table} values (?, ?, ?, ?, ?, ?, null)",
                 [
                     (str(r["id"]), json.dumps(r, sort_keys=True), None, archived, LOADED_AT, RUN_ID)
                     for r, archived in rows

@@ -123,7 +123,8 @@ SMALL_ROWS: dict[str, list[tuple[object, ...]]] = {
 
 RAW_COLUMNS = (
     "id VARCHAR NOT NULL PRIMARY KEY, record JSON NOT NULL, modified_at TIMESTAMPTZ, "
-    "is_archived BOOLEAN NOT NULL, _loaded_at TIMESTAMPTZ NOT NULL, _run_id VARCHAR NOT NULL"
+    "is_archived BOOLEAN NOT NULL, _loaded_at TIMESTAMPTZ NOT NULL, _run_id VARCHAR NOT NULL, "
+    "_deleted_at TIMESTAMPTZ"
 )
 
 
@@ -159,7 +160,7 @@ def insert_raw(
     ]
     connection.executemany(
         f"INSERT INTO {table} VALUES (?, ?, TIMESTAMPTZ '2026-03-29 00:30:00+00', ?, "
-        "TIMESTAMPTZ '2026-10-25 01:30:00+00', 'run-1')",
+        "TIMESTAMPTZ '2026-10-25 01:30:00+00', 'run-1', NULL)",
         rows,
     )
 
@@ -199,7 +200,7 @@ def make_large_warehouse(path: Path, rows: int) -> Path:
         for table in ("raw_aircall.calls", "raw_hubspot.deals"):
             connection.execute(
                 f"INSERT INTO {table} SELECT i::VARCHAR, json_object('id', i), NULL, false, "
-                f"now(), 'run-1' FROM range({rows}) t(i)"
+                f"now(), 'run-1', NULL FROM range({rows}) t(i)"
             )
     return path
 

@@ -1,4 +1,4 @@
-{# grain: one row per non-archived HubSpot deal #}
+{# grain: one row per HubSpot deal neither archived nor gone at the vendor #}
 with
 
 stg_hubspot__deals as (
@@ -22,10 +22,12 @@ int_agent_identities_mapped as (
 ),
 
 deals as (
-    -- Archived (deleted) deals are excluded everywhere (kpis.md).
+    -- Deleted deals are excluded everywhere (kpis.md): archived, or found gone
+    -- by a full-key reconciliation.
     select *
     from stg_hubspot__deals
     where not stg_hubspot__deals.is_archived
+        and stg_hubspot__deals.deleted_at is null
 ),
 
 deals_with_stage as (

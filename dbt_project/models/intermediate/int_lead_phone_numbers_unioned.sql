@@ -1,28 +1,44 @@
-{# grain: one row per contact x distinct valid E.164 number (phone and mobile phone) #}
+{# grain: one row per lead x distinct valid E.164 number (its phones and those of contacts merged into it) #}
 with
 
 stg_hubspot__contacts as (
     select * from {{ ref('stg_hubspot__contacts') }}
 ),
 
+int_contacts_resolved as (
+    select * from {{ ref('int_contacts_resolved') }}
+),
+
 int_phone_numbers_normalised as (
     select * from {{ ref('int_phone_numbers_normalised') }}
 ),
 
+lead_contacts as (
+    -- A merged-away contact's phones are its survivor's (kpis.md); a deleted
+    -- contact's phones are nobody's, so its calls stay calls of no lead.
+    select
+        stg_hubspot__contacts.*,
+        int_contacts_resolved.surviving_contact_id
+    from stg_hubspot__contacts
+    inner join int_contacts_resolved
+        on stg_hubspot__contacts.contact_id = int_contacts_resolved.contact_id
+    where not int_contacts_resolved.is_survivor_deleted
+),
+
 raw_numbers as (
     select
-        stg_hubspot__contacts.contact_id,
+        lead_contacts.surviving_contact_id as contact_id,
         'phone' as phone_field,
-        stg_hubspot__contacts.phone_raw as raw_number
-    from stg_hubspot__contacts
-    where stg_hubspot__contacts.phone_raw is not null
+        lead_contacts.phone_raw as raw_number
+    from lead_contacts
+    where lead_contacts.phone_raw is not null
     union all
     select
-        stg_hubspot__contacts.contact_id,
+        lead_contacts.surviving_contact_id as contact_id,
         'mobilephone' as phone_field,
-        stg_hubspot__contacts.mobile_phone_raw as raw_number
-    from stg_hubspot__contacts
-    where stg_hubspot__contacts.mobile_phone_raw is not null
+        lead_contacts.mobile_phone_raw as raw_number
+    from lead_contacts
+    where lead_contacts.mobile_phone_raw is not null
 ),
 
 normalised as (
@@ -38,7 +54,8 @@ normalised as (
 ),
 
 deduplicated as (
-    -- The same number typed twice in two formats is one number.
+    -- The same number typed twice in two formats, or on a survivor and a
+    -- contact merged into it, is one number.
     select
         normalised.contact_id,
         normalised.number_e164,

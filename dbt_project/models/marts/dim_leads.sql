@@ -1,8 +1,12 @@
-{# grain: one row per lead (non-archived HubSpot contact) #}
+{# grain: one row per lead (HubSpot contact neither archived, gone nor merged away) #}
 with
 
 stg_hubspot__contacts as (
     select * from {{ ref('stg_hubspot__contacts') }}
+),
+
+int_contacts_resolved as (
+    select * from {{ ref('int_contacts_resolved') }}
 ),
 
 int_lead_phone_numbers_unioned as (
@@ -17,8 +21,8 @@ int_deals_classified as (
     select * from {{ ref('int_deals_classified') }}
 ),
 
-stg_hubspot__deal_contacts as (
-    select * from {{ ref('stg_hubspot__deal_contacts') }}
+int_deal_contacts_repointed as (
+    select * from {{ ref('int_deal_contacts_repointed') }}
 ),
 
 int_agent_identities_mapped as (
@@ -26,10 +30,13 @@ int_agent_identities_mapped as (
 ),
 
 leads as (
-    -- Every contact is a lead, whatever its lifecycle stage; archived ones are deleted.
-    select *
+    -- Every contact is a lead, whatever its lifecycle stage, except deleted ones
+    -- (archived, gone at the vendor, or merged into another contact).
+    select stg_hubspot__contacts.*
     from stg_hubspot__contacts
-    where not stg_hubspot__contacts.is_archived
+    inner join int_contacts_resolved
+        on stg_hubspot__contacts.contact_id = int_contacts_resolved.contact_id
+    where not int_contacts_resolved.is_deleted
 ),
 
 lead_numbers as (
@@ -92,14 +99,15 @@ responses as (
 ),
 
 lead_deals as (
+    -- Deals of contacts merged into the lead are the lead's.
     select
-        stg_hubspot__deal_contacts.contact_id,
+        int_deal_contacts_repointed.contact_id,
         count(*) as opportunities,
         bool_or(int_deals_classified.is_won) as has_won_opportunity
-    from stg_hubspot__deal_contacts
+    from int_deal_contacts_repointed
     inner join int_deals_classified
-        on stg_hubspot__deal_contacts.deal_id = int_deals_classified.deal_id
-    group by stg_hubspot__deal_contacts.contact_id
+        on int_deal_contacts_repointed.deal_id = int_deals_classified.deal_id
+    group by int_deal_contacts_repointed.contact_id
 ),
 
 resolved as (

@@ -1,12 +1,12 @@
-{# grain: one row per opportunity (non-archived HubSpot deal) #}
+{# grain: one row per opportunity (HubSpot deal neither archived nor gone) #}
 with
 
 int_deals_classified as (
     select * from {{ ref('int_deals_classified') }}
 ),
 
-stg_hubspot__deal_contacts as (
-    select * from {{ ref('stg_hubspot__deal_contacts') }}
+int_deal_contacts_repointed as (
+    select * from {{ ref('int_deal_contacts_repointed') }}
 ),
 
 dim_leads as (
@@ -14,17 +14,18 @@ dim_leads as (
 ),
 
 associated_leads as (
-    -- Only contacts that exist (non-archived) are associated leads.
+    -- Only leads are associated (merged-away contacts already re-pointed to
+    -- their survivor, deleted ones dropped), so the primary is chosen among them.
     select
-        stg_hubspot__deal_contacts.deal_id,
+        int_deal_contacts_repointed.deal_id,
         dim_leads.contact_id,
         dim_leads.created_at,
         dim_leads.channel_group,
         dim_leads.channel,
         dim_leads.channel_label
-    from stg_hubspot__deal_contacts
+    from int_deal_contacts_repointed
     inner join dim_leads
-        on stg_hubspot__deal_contacts.contact_id = dim_leads.contact_id
+        on int_deal_contacts_repointed.contact_id = dim_leads.contact_id
 ),
 
 primary_contacts as (

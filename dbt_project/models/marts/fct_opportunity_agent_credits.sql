@@ -5,8 +5,8 @@ fct_opportunities as (
     select * from {{ ref('fct_opportunities') }}
 ),
 
-stg_hubspot__deal_contacts as (
-    select * from {{ ref('stg_hubspot__deal_contacts') }}
+int_deal_contacts_repointed as (
+    select * from {{ ref('int_deal_contacts_repointed') }}
 ),
 
 dim_leads as (
@@ -21,16 +21,16 @@ deal_handled_interactions as (
     -- Handled interactions with any associated (existing) contact, each once
     -- even when two contacts share a number.
     select distinct
-        stg_hubspot__deal_contacts.deal_id,
+        int_deal_contacts_repointed.deal_id,
         int_lead_interactions_matched.interaction_id,
         int_lead_interactions_matched.source_sequence,
         int_lead_interactions_matched.agent_id,
         int_lead_interactions_matched.started_at
-    from stg_hubspot__deal_contacts
+    from int_deal_contacts_repointed
     inner join dim_leads
-        on stg_hubspot__deal_contacts.contact_id = dim_leads.contact_id
+        on int_deal_contacts_repointed.contact_id = dim_leads.contact_id
     inner join int_lead_interactions_matched
-        on stg_hubspot__deal_contacts.contact_id = int_lead_interactions_matched.contact_id
+        on int_deal_contacts_repointed.contact_id = int_lead_interactions_matched.contact_id
     where int_lead_interactions_matched.is_handled
 ),
 

@@ -2,8 +2,9 @@
 
 Written from kpis.md and the "Warehouse conventions" of docs/architecture.md, never from the dbt
 models. DuckDB only fetches the raw JSON records (`loader.py`); everything else is Python:
-`agents` (one agent per e-mail), `interactions` (calls), `attribution` (first touch, credit),
-`deals` (status, money), `kpis_*` (one function per export table), `tables` (columns, grain),
-`compare` (row-by-row diff). `fixture*` is a hand-made raw layer of edge cases whose KPIs are
-checked by hand in `test_fixture_kpis.py`; `pipeline` builds the warehouses under test.
+`agents` (one agent per e-mail), `deletes` (deleted and merged contacts), `interactions`
+(calls), `attribution` (first touch, credit), `deals` (status, money), `kpis_*` (one function
+per export table), `tables` (columns, grain), `compare` (row-by-row diff). `fixture*` is a
+hand-made raw layer of edge cases whose KPIs are checked by hand in `test_fixture_kpis.py`;
+`pipeline` builds the warehouses under test.
 """

@@ -11,7 +11,20 @@ from typing import Any
 import duckdb
 
 from .fixture_builders import NUMBERS, USERS
-from .fixture_data import ARCHIVED_DEALS, CALLS, CONTACTS, DEALS, GOALS, OWNERS, PIPELINES, TEAMS
+from .fixture_data import (
+    ARCHIVED_CONTACTS,
+    ARCHIVED_DEALS,
+    CALLS,
+    CONTACTS,
+    DEALS,
+    GOALS,
+    GONE,
+    GONE_CONTACTS,
+    GONE_DEALS,
+    OWNERS,
+    PIPELINES,
+    TEAMS,
+)
 from .settings import ChannelOverride, Settings
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -32,7 +45,10 @@ def settings() -> Settings:
 def _records() -> dict[str, list[tuple[dict[str, Any], bool]]]:
     return {
         "raw_hubspot.deals": [(d, d["id"] in ARCHIVED_DEALS) for d in DEALS],
-        "raw_hubspot.contacts": [(c, False) for c in CONTACTS],
+        "raw_hubspot.contacts": [
+            (c | {"archived": True}, True) if c["id"] in ARCHIVED_CONTACTS else (c, False)
+            for c in CONTACTS
+        ],
         "raw_hubspot.owners": [(o, o["archived"]) for o in OWNERS],
         "raw_hubspot.deal_pipelines": [(p, False) for p in PIPELINES],
         "raw_hubspot.goal_targets": [(g, False) for g in GOALS],
@@ -52,11 +68,23 @@ def write_fixture(path: Path) -> None:
         con.execute(
             f"create table {table} (id varchar not null primary key, record json not null, "
             "modified_at timestamptz, is_archived boolean not null, "
-            "_loaded_at timestamptz not null, _run_id varchar not null)"
+            "_loaded_at timestamptz not null, _run_id varchar not null, _deleted_at timestamptz)"
+        )
+        gone = (
+            GONE_CONTACTS
+            if table.endswith("contacts")
+            else GONE_DEALS
+            if table.endswith("deals")
+            else set()
         )
         for record, archived in rows:
             con.execute(
-                f"insert into {table} values (?, ?, null, ?, now(), 'fixture')",
-                (str(record["id"]), json.dumps(record, sort_keys=True), archived),
+                f"insert into {table} values (?, ?, null, ?, now(), 'fixture', ?)",
+                (
+                    str(record["id"]),
+                    json.dumps(record, sort_keys=True),
+                    archived,
+                    GONE if str(record["id"]) in gone else None,
+                ),
             )
     con.close()

@@ -22,6 +22,16 @@ Scenario (UTC times; Paris is UTC+1 in winter, UTC+2 from 2026-03-29 01:00Z to 2
 - G3 (assigned by HubSpot user id) splits 1000 over Sep-Nov: 333.33 a month, met by D23's 333.33.
 - D22 is associated only with a contact absent from the raw layer (deleted in the CRM); its owner
   104 is an archived duplicate of Léa (same e-mail): one agent, named by the active owner.
+Deletes and merges (July 2026; kpis.md "a contact deleted in the CRM stops being a lead"):
+- C30 is archived but its call still counts; C31 was found gone (`_deleted_at`), so its won D31
+  has no contact (an opportunity, no order).
+- C32 (live in raw) is listed in C33's hs_merged_object_ids: no lead; its call is C33's first
+  touch, its (stale) association makes D32 C33's order, and D33 naming both links C33 once.
+- A chain: C34 into C35, then C35 into C36 (C36 lists only 35, and 40, merged away before it was
+  ever synced): D34 (on C34) and D40 (on 40) are C36's; C34's call is C36's outbound first touch.
+- C37 was merged into C38, later archived: neither is a lead, D37 has no contact.
+- C39 was archived and restored (re-landed live, `_deleted_at` cleared): a lead with D39; D35,
+  found gone at the vendor, is excluded everywhere.
 """
 
 from __future__ import annotations
@@ -79,7 +89,27 @@ CONTACTS = [
     contact("10", "2026-08-05T08:00:00", {"phone": "+33 6 10 10 10 10", "mobilephone": "12"}),
     contact("11", "2026-08-06T08:00:00", {"phone": "+33 6 10 10 10 11"}),
     contact("12", "2026-09-10T08:00:00", {"phone": "+33 6 12 12 12 12"}),
+    contact("30", "2026-07-01T08:00:00", {"phone": "+33 6 30 30 30 30",
+            "hs_analytics_source": "PAID_SEARCH", "hubspot_owner_id": "101"}),
+    contact("31", "2026-07-01T08:00:00", {"phone": "+33 6 31 31 31 31"}),
+    contact("32", "2026-07-02T08:00:00", {"phone": "+33 6 32 32 32 32",
+            "hs_analytics_source": "PAID_SEARCH", "hubspot_owner_id": "102"}),
+    contact("33", "2026-07-05T08:00:00", {"phone": "+33 6 33 33 33 34",
+            "hs_analytics_source": "OFFLINE", "hubspot_owner_id": "101",
+            "hs_merged_object_ids": "32"}),
+    contact("34", "2026-07-03T08:00:00", {"phone": "+33 6 34 34 34 34"}),
+    contact("35", "2026-07-04T08:00:00", {"hs_merged_object_ids": "34"}),
+    contact("36", "2026-07-06T08:00:00", {"phone": "+33 6 36 36 36 36",
+            "hs_analytics_source": "REFERRALS", "hubspot_owner_id": "102",
+            "hs_merged_object_ids": "35; 40"}),
+    contact("37", "2026-07-07T08:00:00", {"phone": "+33 6 37 37 37 37"}),
+    contact("38", "2026-07-07T09:00:00", {"hs_merged_object_ids": "37"}),
+    contact("39", "2026-07-08T08:00:00", {"phone": "+33 6 39 39 39 39",
+            "hs_analytics_source": "DIRECT_TRAFFIC", "hubspot_owner_id": "101"}),
 ]  # fmt: skip
+ARCHIVED_CONTACTS = {"30", "38"}
+GONE = "2026-11-19 03:00:00+00"  # when a full-key reconciliation found the id missing
+GONE_CONTACTS = {"31"}
 
 WON, LOST, OPEN = "closedwon", "closedlost", "appointmentscheduled"
 DEALS = [
@@ -110,8 +140,25 @@ DEALS = [
          hubspot_owner_id="102", amount="333.33"),
     deal("22", "2026-09-01T10:00:00", "2026-09-02T10:00:00", ["99"], dealstage=WON,
          hubspot_owner_id="104", amount="50"),
+    deal("31", "2026-07-02T10:00:00", "2026-07-21T10:00:00", ["31"], dealstage=WON,
+         hubspot_owner_id="101", amount="310"),
+    deal("32", "2026-07-03T10:00:00", "2026-07-20T10:00:00", ["32"], dealstage=WON,
+         hubspot_owner_id="101", amount="700"),
+    deal("33", "2026-07-06T10:00:00", None, ["32", "33"], dealstage=OPEN,
+         hubspot_owner_id="101", amount="100"),
+    deal("34", "2026-07-04T10:00:00", "2026-07-22T10:00:00", ["34"], dealstage=WON,
+         hubspot_owner_id="102", amount="340"),
+    deal("40", "2026-07-06T11:00:00", "2026-07-23T10:00:00", ["40"], dealstage=WON,
+         hubspot_owner_id="102", amount="400.40"),
+    deal("37", "2026-07-08T10:00:00", None, ["37"], dealstage=OPEN,
+         hubspot_owner_id="101", amount="370"),
+    deal("39", "2026-07-09T10:00:00", None, ["39"], dealstage=OPEN,
+         hubspot_owner_id="101", amount="390"),
+    deal("35", "2026-07-09T10:00:00", "2026-07-24T10:00:00", ["39"], dealstage=WON,
+         hubspot_owner_id="101", amount="350"),
 ]  # fmt: skip
 ARCHIVED_DEALS = {"15"}
+GONE_DEALS = {"35"}
 
 GOALS = [
     {"id": "g1", "properties": {"hs_target_amount": "3000", "hubspot_owner_id": "101",
@@ -162,4 +209,14 @@ CALLS = [
          length=70),
     call(25, "outbound", 2, "+33 7 44 44 44 44", "2026-05-10T09:00:00", user=501, answer=10,
          length=70),
+    call(30, "inbound", 2, "+33 6 30 30 30 30", "2026-07-01T09:00:00", user=501, answer=10,
+         length=70),
+    call(31, "inbound", 1, "+33 6 31 31 31 31", "2026-07-01T10:00:00",
+         reason="agents_did_not_answer"),
+    call(32, "inbound", 2, "+33 6 32 32 32 32", "2026-07-05T09:00:00", user=502, answer=20,
+         length=200),
+    call(34, "outbound", 1, "+33 6 34 34 34 34", "2026-07-06T12:00:00", user=504, answer=10,
+         length=100),
+    call(37, "inbound", 1, "+33 6 37 37 37 37", "2026-07-07T10:00:00", user=501, answer=5,
+         length=65),
 ]  # fmt: skip

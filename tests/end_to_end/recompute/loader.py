@@ -6,6 +6,7 @@ from typing import Any
 
 import duckdb
 
+from .deletes import RawContact, resolve
 from .raw import (
     AircallUser,
     Call,
@@ -18,6 +19,7 @@ from .raw import (
     Stage,
     Team,
     _rows,
+    _rows_with_deletes,
     _text,
     aircall_time,
     hubspot_time,
@@ -36,6 +38,27 @@ def parse_contact(record: dict[str, Any]) -> Contact:
         original_source=_text(props.get("hs_analytics_source")),
         owner_id=_text(props.get("hubspot_owner_id")),
     )
+
+
+def parse_raw_contact(record: dict[str, Any], archived: bool, gone: bool) -> RawContact:
+    merged = str((record.get("properties") or {}).get("hs_merged_object_ids") or "")
+    return RawContact(
+        contact=parse_contact(record),
+        archived=archived or bool(record.get("archived")),
+        gone=gone,
+        merged_ids=tuple(i.strip(" ") for i in merged.split(";") if i.strip(" ")),
+    )
+
+
+def load_crm(con: duckdb.DuckDBPyConnection) -> tuple[list[Contact], list[Deal]]:
+    """Leads and deals: deleted deals dropped, deleted and merged contacts resolved."""
+    contacts = [parse_raw_contact(*row) for row in _rows_with_deletes(con, "raw_hubspot.contacts")]
+    deals = [
+        parse_deal(r)
+        for r, a, gone in _rows_with_deletes(con, "raw_hubspot.deals")
+        if not a and not gone
+    ]
+    return resolve(contacts, deals)
 
 
 def parse_deal(record: dict[str, Any]) -> Deal:
@@ -121,10 +144,11 @@ def parse_team(record: dict[str, Any]) -> Team:
 
 
 def load_raw(con: duckdb.DuckDBPyConnection) -> RawData:
-    """Read every raw table the KPIs use; archived deals, contacts and goals are dropped here."""
+    """Read every raw table the KPIs use; deleted deals, contacts and goals are dropped here."""
+    contacts, deals = load_crm(con)
     return RawData(
-        contacts=[parse_contact(r) for r, a in _rows(con, "raw_hubspot.contacts") if not a],
-        deals=[parse_deal(r) for r, a in _rows(con, "raw_hubspot.deals") if not a],
+        contacts=contacts,
+        deals=deals,
         owners=[parse_owner(r, a) for r, a in _rows(con, "raw_hubspot.owners")],
         pipelines={
             p.id: p

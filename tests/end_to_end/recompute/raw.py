@@ -1,6 +1,7 @@
 """Read the raw layer (one JSON vendor record per row) into typed dataclasses.
 
-DuckDB is used only to fetch `record` and `is_archived`; every field is parsed here in Python.
+DuckDB is used only to fetch `record`, `is_archived` and whether `_deleted_at` is set; every
+field is parsed here in Python.
 """
 
 from __future__ import annotations
@@ -101,8 +102,8 @@ class Team:
 
 @dataclass(slots=True)
 class RawData:
-    contacts: list[Contact]
-    deals: list[Deal]  # archived deals already dropped: they are excluded everywhere
+    contacts: list[Contact]  # the leads: deleted and merged-away contacts resolved (deletes.py)
+    deals: list[Deal]  # deleted deals dropped, contacts re-pointed to the leads they belong to
     owners: list[Owner]
     pipelines: dict[str, Pipeline]
     goals: list[GoalTarget]
@@ -141,3 +142,13 @@ def _text(value: Any) -> str | None:
 def _rows(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[dict[str, Any], bool]]:
     fetched = con.execute(f"select record, is_archived from {table} order by id").fetchall()
     return [(json.loads(record), bool(archived)) for record, archived in fetched]
+
+
+def _rows_with_deletes(
+    con: duckdb.DuckDBPyConnection, table: str
+) -> list[tuple[dict[str, Any], bool, bool]]:
+    """(record, is_archived, found gone at the vendor) of every row."""
+    fetched = con.execute(
+        f"select record, is_archived, _deleted_at is not null from {table} order by id"
+    ).fetchall()
+    return [(json.loads(record), bool(archived), bool(gone)) for record, archived, gone in fetched]

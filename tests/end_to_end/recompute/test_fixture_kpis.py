@@ -14,6 +14,7 @@ from . import fixture, fixture_data
 from .agents import agent_key
 from .channels import crm_channel, line_channel, normalise_phone
 from .compare import diff
+from .deletes import final_survivor
 from .kpis_customers import customer_key
 from .loader import load_raw
 from .model import Warehouse, build_warehouse
@@ -97,7 +98,8 @@ def test_leads_daily_speed_to_lead(warehouse: Warehouse) -> None:
     assert by_date[date(2026, 4, 1)]["leads_responded"] == 0
     # a non-primary contact of a won deal is still a won lead
     assert by_date[date(2026, 5, 2)]["leads_won"] == 1
-    assert sum(r["leads_created"] for r in by_date.values()) == 12
+    # 12 leads, plus the survivors C33 and C36 and the restored C39; deleted contacts are none
+    assert sum(r["leads_created"] for r in by_date.values()) == 15
     assert by_date[date(2026, 9, 10)]["channel"] == "outbound_call"  # from a seed-mapped line
     # first call at exactly +24 h is a first touch; an outbound attempt at exactly 300 s responds
     assert (
@@ -131,12 +133,14 @@ def test_calls_daily_callbacks_and_dst(warehouse: Warehouse) -> None:
 
 def test_sales_daily_totals_money_and_archived(warehouse: Warehouse) -> None:
     table = rows(warehouse, "kpi_sales_daily")
-    assert sum(r["opportunities_created"] for r in table) == 12  # one archived deal of 13
-    assert sum(r["opportunities_won"] for r in table) == 10
+    # one archived (D15) and one gone (D35) of 21
+    assert sum(r["opportunities_created"] for r in table) == 19
+    assert sum(r["opportunities_won"] for r in table) == 14
     assert sum(r["opportunities_lost"] for r in table) == 1
     # 1200 (home currency) + 500 (no currency) + 920 (1000 USD) + 250 + 2000
     # + 117.59 (100.5 GBP x 1.17 = 117.585, half up) + 0 (no amount) + 400 + 50 + 333.33
-    assert sum(r["revenue_won"] for r in table) == Decimal("5770.92")
+    # + 310 + 700 + 340 + 400.40 (July: deals of deleted and merged contacts)
+    assert sum(r["revenue_won"] for r in table) == Decimal("7521.32")
     closed = [r for r in table if r["opportunities_won"] and r["pipeline"] == "Sales Pipeline"]
     # closed 2026-03-28 23:30Z, still winter time: local 2026-03-29
     assert next(r for r in closed if r["revenue_won"] == 1200)["date"] == date(2026, 3, 29)
@@ -204,8 +208,8 @@ def test_customers_retention_and_cohorts(warehouse: Warehouse) -> None:
         1,
     )
     assert customers[customer_key("6", fixture.KEY)]["owner_agent_id"] == MARC
-    # won deals with a contact; D22's only contact is absent from the raw layer
-    assert sum(r["orders"] for r in customers.values()) == 7
+    # won deals with a contact; D22's only contact is absent from the raw layer, D31's is gone
+    assert sum(r["orders"] for r in customers.values()) == 10
     retention = {(r["month"], r["channel"]): r for r in rows(warehouse, "kpi_retention_monthly")}
     may = retention[(date(2026, 5, 1), "phone_toll_free")]
     assert (may["returning_customers"], may["customers_base"]) == (1, 1)
@@ -214,9 +218,53 @@ def test_customers_retention_and_cohorts(warehouse: Warehouse) -> None:
     assert retention[(date(2026, 2, 1), "crm_organic_search")]["customers_base"] == 1
     assert (date(2026, 3, 1), "crm_organic_search") not in retention
     cohorts = rows(warehouse, "kpi_customer_cohorts")
-    # cohorts Feb 2025 (22 months to Nov 2026), Mar (9), Jun (6), Aug (4, two customers), Oct (2)
-    assert len(cohorts) == 22 + 9 + 6 + 4 + 2
+    # cohorts Feb 2025 (22 months to Nov 2026), Mar (9), Jun (6), Jul (5), Aug (4), Oct (2)
+    assert len(cohorts) == 22 + 9 + 6 + 5 + 4 + 2
     assert {r["cohort_customers"] for r in cohorts if r["cohort_month"] == date(2026, 8, 1)} == {2}
+
+
+def test_deleted_contacts_are_no_leads_but_their_calls_count(warehouse: Warehouse) -> None:
+    # given archived (30, 38), gone (31) and merged-away (32, 34, 35, 37) contacts
+    # then only survivors and the restored contact are leads
+    july = {cid for cid in warehouse.leads if cid in {str(n) for n in range(30, 41)}}
+    assert july == {"33", "36", "39"}
+    # and every call still counts, the archived contact's answered call included
+    table = rows(warehouse, "kpi_calls_daily")
+    first_july = [r for r in table if r["date"] == date(2026, 7, 1)]
+    assert sum(r["calls"] for r in first_july) == 2
+    assert sum(r["answered_calls"] for r in first_july) == 1
+
+
+def test_a_merged_contacts_phones_deals_and_calls_belong_to_its_survivor(
+    warehouse: Warehouse,
+) -> None:
+    leads = warehouse.leads
+    # C32's call (its phone) is C33's first touch, answered by Sam after 20 s
+    assert leads["33"].first_touch is not None and leads["33"].first_touch.call_id == "32"
+    assert (leads["33"].channel.channel, leads["33"].first_touch_agent) == ("phone_geographic", SAM)
+    # the chain 34 -> 35 -> 36: C34's outbound call is C36's first touch
+    assert (leads["36"].channel.channel, leads["36"].first_touch_agent) == ("outbound_call", MARC)
+    primary = {
+        o.deal.id: o.primary.contact.id if o.primary else None for o in warehouse.opportunities
+    }
+    assert (primary["32"], primary["33"], primary["34"], primary["40"]) == ("33", "33", "36", "36")
+    assert (primary["31"], primary["37"], primary["39"]) == (None, None, "39")
+    assert "35" not in primary  # found gone at the vendor
+    d33 = next(o for o in warehouse.opportunities if o.deal.id == "33")
+    assert len(d33.leads) == 1  # it named C32 and C33: one lead
+    customers = {r["customer_key"]: r for r in rows(warehouse, "kpi_customers")}
+    assert customers[customer_key("33", fixture.KEY)]["revenue"] == Decimal("700.00")
+    assert customers[customer_key("36", fixture.KEY)]["orders"] == 2
+    assert customer_key("32", fixture.KEY) not in customers
+
+
+def test_final_survivor_follows_chains_and_settles_ties_by_lowest_id() -> None:
+    # given "merged into" links: a chain, a contact absorbed by two survivors, and a cycle
+    absorbed_by = {"1": {"2"}, "2": {"3"}, "4": {"6", "5"}, "7": {"8"}, "8": {"7"}}
+    # then chains run to the end, two ends give the lowest id, a cycle its lowest id
+    assert [final_survivor(c, absorbed_by) for c in ("1", "2", "3")] == ["3", "3", "3"]
+    assert final_survivor("4", absorbed_by) == "5"
+    assert (final_survivor("7", absorbed_by), final_survivor("8", absorbed_by)) == ("7", "7")
 
 
 def test_diff_reports_missing_changed_and_share_tolerance() -> None:
@@ -234,4 +282,12 @@ def test_fixture_raw_layer_has_the_contract_columns(tmp_path: Path) -> None:
     fixture.write_fixture(path)
     with duckdb.connect(str(path), read_only=True) as con:
         columns = [c[0] for c in con.execute("describe raw_aircall.calls").fetchall()]
-    assert columns == ["id", "record", "modified_at", "is_archived", "_loaded_at", "_run_id"]
+    assert columns == [
+        "id",
+        "record",
+        "modified_at",
+        "is_archived",
+        "_loaded_at",
+        "_run_id",
+        "_deleted_at",
+    ]

@@ -1,4 +1,4 @@
-{# grain: one row per HubSpot deal (archived ones flagged, not dropped) #}
+{# grain: one row per HubSpot deal (archived and gone ones flagged, not dropped) #}
 with
 
 source as (
@@ -34,7 +34,9 @@ renamed as (
         ) as created_at,
         {{ hubspot_timestamp("source.record ->> '$.properties.closedate'") }} as close_date_at,
         source.modified_at,
-        source._loaded_at as loaded_at
+        source._loaded_at as loaded_at,
+        -- set when the pipeline found the id gone at the vendor (architecture.md)
+        source._deleted_at as deleted_at
 
     from source
 )
