@@ -144,8 +144,8 @@ def _scrub_raw(con: duckdb.DuckDBPyConnection, stream: str, scrubber: Scrubber) 
         if new_id != row_id:
             con.execute(
                 f"INSERT OR REPLACE INTO {table} (id, record, modified_at, is_archived, "
-                "_loaded_at, _run_id, _deleted_at) SELECT ?, CAST(? AS JSON), modified_at, is_archived, "
-                f"now(), 'erasure', _deleted_at FROM {table} WHERE id = ?",
+                "_loaded_at, _run_id, _deleted_at) SELECT ?, CAST(? AS JSON), modified_at, "
+                f"is_archived, now(), 'erasure', _deleted_at FROM {table} WHERE id = ?",
                 [new_id, serialised, row_id],
             )
             con.execute(f"DELETE FROM {table} WHERE id = ?", [row_id])
