@@ -89,6 +89,8 @@ class DuckDbFileTarget:
             previous = _read_manifest(path)
             hook("duckdb:staged")
         except BaseException:
+            for leftover in path.parent.glob(f".{path.name}.staging-*"):
+                _unlink(leftover)
             _release_lock(lock)
             raise
         version = str(previous["version"]) if previous else None
@@ -150,7 +152,9 @@ class CommittedFile:
     def rollback(self) -> None:
         """Rename the old file back over the new one (or remove the new one if there was none)."""
         try:
-            if self.backup.exists():
+            if self.backup.exists() and self.path.exists() and self.backup.samefile(self.path):
+                _unlink(self.backup)  # never switched (rename() between links is a no-op)
+            elif self.backup.exists():
                 os.replace(self.backup, self.path)
             elif self.previous_version is None:
                 _unlink(self.path)

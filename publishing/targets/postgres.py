@@ -8,6 +8,7 @@ one transaction; then it is dropped. The reader role gets USAGE + SELECT on the 
 only, plus default privileges so tables created there later stay readable.
 """
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -132,6 +133,10 @@ class StagedSchema:
                 _grant_reader(self.connection, self.config)
                 self.hook("pg:before_commit")
             return CommittedSchema(self.config, names, previous)
+        except BaseException:
+            with contextlib.suppress(psycopg.Error), self.connection.transaction():
+                _drop_schema(self.connection, self.config.staging_schema)
+            raise
         finally:
             self.connection.close()
 
