@@ -20,6 +20,9 @@ DEFAULTS: dict[str, str] = {
     "LOOKER_GCS_PREFIX": "looker",
     "LOOKER_PG_SCHEMA": "looker",
     "LOOKER_PG_READER_ROLE": "looker_reader",
+    "READER_DUCKDB_PATH": "",  # empty: EXPORT_DIR/kpis.duckdb
+    "DUCKDB_LOCK_ATTEMPTS": "6",
+    "DUCKDB_LOCK_WAIT_SECONDS": "30",
 }
 
 # Secrets a real run cannot do without; each maps to the source that needs it.

@@ -13,6 +13,7 @@ from connectors.registry import (
     sync_stream,
 )
 from orchestration.resources import SourcesResource, WarehouseResource
+from orchestration.run_lock import duckdb_lock_wait
 
 # Network blips are the common failure; a bounded asset-level retry sits above the HTTP layer's
 # own per-request retries and re-reads from the committed cursor, so it never duplicates data.
@@ -83,6 +84,7 @@ def build_ingest_asset(stream_name: str) -> dg.AssetsDefinition:
                 warehouse.path(),
                 run_id=context.run_id,
                 on_progress=ProgressReporter(context.log.info),
+                lock_wait=duckdb_lock_wait(),
             )
         return dg.MaterializeResult(metadata=result_metadata(result))
 
