@@ -134,3 +134,37 @@ def test_a_failed_first_publication_leaves_no_reader_file(
     # then
     assert not reader_path.exists()
     assert not (reader_path.parent / "current").exists()
+
+
+HOLD_READ_WRITE = textwrap.dedent(
+    """
+    import sys, time, duckdb
+    connection = duckdb.connect(sys.argv[1])
+    print("held", flush=True)
+    time.sleep(60)
+    """
+)
+
+
+def test_publish_gives_up_on_a_warehouse_held_read_write_naming_the_holder(
+    warehouse: Path, reader_target: DuckDbFileTarget, reader_path: Path
+) -> None:
+    # given: a publication, then a program holding the warehouse read-write
+    from connectors.duckdb_connect import LockWait, WarehouseLockedError
+    from publishing import PublishConfig
+
+    publish(warehouse, [reader_target])
+    before = reader_path.read_bytes()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_READ_WRITE, str(warehouse)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        # when / then
+        config = PublishConfig(lock_wait=LockWait(attempts=2, max_wait_seconds=0.2))
+        with pytest.raises(WarehouseLockedError, match=f"PID {holder.pid}"):
+            publish(warehouse, [reader_target], config)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert reader_path.read_bytes() == before
