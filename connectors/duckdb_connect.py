@@ -20,7 +20,9 @@ _HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.*?) \(PID (?P<pi
 
 @dataclass(frozen=True, slots=True)
 class LockWait:
-    """How long to wait for a held DuckDB file lock (DUCKDB_LOCK_ATTEMPTS, DUCKDB_LOCK_WAIT_SECONDS).
+    """How long to wait for a held DuckDB file lock.
+
+    Set from DUCKDB_LOCK_ATTEMPTS and DUCKDB_LOCK_WAIT_SECONDS by the orchestrator.
 
     Attributes:
         attempts: connection attempts in all (1 = no retry).
@@ -46,6 +48,10 @@ class LockWait:
 
 
 DEFAULT_LOCK_WAIT = LockWait()
+# After one wait ran out, later connects in this process try once: the nine ingest steps of a
+# run then fail within one wait, not nine (nor nine times Dagster's retries).
+RECENTLY_LOCKED_SECONDS = 600.0
+_recently_locked: dict[str, float] = {}  # resolved path -> time.monotonic() of the give-up
 
 
 class WarehouseLockedError(RuntimeError):
@@ -82,25 +88,43 @@ def connect_duckdb(
         WarehouseLockedError: still locked after every attempt; names the holder's PID.
         duckdb.Error: any other failure, at once.
     """
-    delays = lock_wait.delays()
+    key = str(Path(path).resolve())
+    gave_up = _recently_locked.get(key)
+    recent = gave_up is not None and time.monotonic() - gave_up < RECENTLY_LOCKED_SECONDS
+    delays = [] if recent else lock_wait.delays()
     waited = 0.0
     for attempt in range(len(delays) + 1):
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            connection = duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as error:
             holder = lock_holder(error)
             if holder is None:
                 raise
-            if attempt == len(delays):
-                raise WarehouseLockedError(
-                    f"{path} is held by {holder}; waited {waited:.0f} s over {attempt + 1} "
-                    "attempts. Close that program (BI tools and ad-hoc readers should open the "
-                    "published reader copy READ_ONLY, not the warehouse), then run again; or raise "
-                    "DUCKDB_LOCK_ATTEMPTS / DUCKDB_LOCK_WAIT_SECONDS."
-                ) from None
-            sleep(delays[attempt])
-            waited += delays[attempt]
+            if attempt < len(delays):
+                sleep(delays[attempt])
+                waited += delays[attempt]
+                continue
+            _recently_locked[key] = time.monotonic()
+            message = _locked_message(path, holder, waited, attempt + 1, recent)
+            raise WarehouseLockedError(message) from None
+        _recently_locked.pop(key, None)
+        return connection
     raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def _locked_message(
+    path: str | Path, holder: str, waited: float, attempts: int, recent: bool
+) -> str:
+    how_long = (
+        "tried once: a connection of this process waited in vain for it a moment ago"
+        if recent
+        else f"waited {waited:.0f} s over {attempts} attempts"
+    )
+    return (
+        f"{path} is held by {holder}; {how_long}. Close that program (BI tools and ad-hoc "
+        "readers should open the published reader copy READ_ONLY, not the warehouse), then run "
+        "again; or raise DUCKDB_LOCK_ATTEMPTS / DUCKDB_LOCK_WAIT_SECONDS."
+    )
 
 
 def probe_duckdb_lock(path: str | Path, lock_wait: LockWait = DEFAULT_LOCK_WAIT) -> None:

@@ -188,13 +188,16 @@ def _roll_back(
         try:
             done.rollback()
             states.append(f"{target.describe()}: back on previous version {previous}")
+            logger.warning("rolled back %s to version %s (%s)", target.describe(), previous, cause)
         except Exception as error:
             failed = True
             states.append(
                 f"{target.describe()}: STILL ON NEW VERSION {version} (rollback failed: {error})"
             )
     if failed:
-        states += [f"{t.describe()}: previous version (never switched)" for t in targets[len(committed) :]]
+        states += [
+            f"{t.describe()}: previous version (never switched)" for t in targets[len(committed) :]
+        ]
         raise PublishRollbackError(f"{cause}; rollback incomplete: " + "; ".join(states))
 
 

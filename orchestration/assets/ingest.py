@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import dagster as dg
 
+from connectors.duckdb_connect import WarehouseLockedError
 from connectors.registry import (
     RAW_STREAMS,
     SyncProgress,
@@ -78,14 +79,17 @@ def build_ingest_asset(stream_name: str) -> dg.AssetsDefinition:
         warehouse: WarehouseResource,
     ) -> dg.MaterializeResult:
         stream = sources.streams()[stream_name]
-        with warehouse.lock():
-            result = sync_stream(
-                stream,
-                warehouse.path(),
-                run_id=context.run_id,
-                on_progress=ProgressReporter(context.log.info),
-                lock_wait=duckdb_lock_wait(),
-            )
+        try:
+            with warehouse.lock():
+                result = sync_stream(
+                    stream,
+                    warehouse.path(),
+                    run_id=context.run_id,
+                    on_progress=ProgressReporter(context.log.info),
+                    lock_wait=duckdb_lock_wait(),
+                )
+        except WarehouseLockedError as error:  # already waited its bounded time: no retry
+            raise dg.Failure(description=str(error), allow_retries=False) from error
         return dg.MaterializeResult(metadata=result_metadata(result))
 
     return _ingest

@@ -125,7 +125,9 @@ class StagedObjects:
 
     def commit(self) -> "CommittedObjects":
         """Rewrite staged objects over the published names, then drop stale parts."""
-        committed = CommittedObjects(self.config, self.bucket, self.staging, self.tables, self.backup)
+        committed = CommittedObjects(
+            self.config, self.bucket, self.staging, self.tables, self.backup
+        )
         try:
             for staged, final in self.moves:
                 _rewrite(self.bucket, staged, final)

@@ -149,7 +149,6 @@ class StagedSchema:
             self.connection.close()
 
 
-
 @dataclass(slots=True)
 class CommittedSchema:
     """The new tables are published; the replaced ones wait in the previous schema."""
@@ -166,21 +165,25 @@ class CommittedSchema:
     def rollback(self) -> None:
         """Swap back in one transaction: the replaced tables return, the new ones are dropped."""
         published, previous = self.config.schema, self.config.previous_schema
-        with psycopg.connect(self.config.dsn, autocommit=True) as connection:
-            with connection.transaction():
-                _lock(connection, self.config)
-                for name in self.names:
-                    _drop_table(connection, published, name)
-                    if _table_exists(connection, previous, name):
-                        _move(connection, previous, name, published)
-                _drop_schema(connection, previous)
+        with (
+            psycopg.connect(self.config.dsn, autocommit=True) as connection,
+            connection.transaction(),
+        ):
+            _lock(connection, self.config)
+            for name in self.names:
+                _drop_table(connection, published, name)
+                if _table_exists(connection, previous, name):
+                    _move(connection, previous, name, published)
+            _drop_schema(connection, previous)
 
     def finish(self) -> None:
         """Drop the replaced tables."""
-        with psycopg.connect(self.config.dsn, autocommit=True) as connection:
-            with connection.transaction():
-                _lock(connection, self.config)
-                _drop_schema(connection, self.config.previous_schema)
+        with (
+            psycopg.connect(self.config.dsn, autocommit=True) as connection,
+            connection.transaction(),
+        ):
+            _lock(connection, self.config)
+            _drop_schema(connection, self.config.previous_schema)
 
 
 def _lock(connection: psycopg.Connection, config: PostgresConfig | None = None) -> None:

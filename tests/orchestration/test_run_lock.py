@@ -132,7 +132,8 @@ class OnePageStream:
     shape = RecordShape(("properties", "hs_lastmodifieddate"), "archived")
 
     def read(self, cursor):
-        record = {"id": "1", "archived": False, "properties": {"hs_lastmodifieddate": "2026-01-01T00:00:00Z"}}  # noqa: E501
+        modified = {"hs_lastmodifieddate": "2026-01-01T00:00:00Z"}
+        record = {"id": "1", "archived": False, "properties": modified}
         yield Page([record], cursor="2026-01-01T00:00:00Z")
 
     def source_total(self):
@@ -189,6 +190,29 @@ def test_writer_gives_up_after_the_bounded_wait_and_names_the_holder(warehouse_f
     assert "over 3 attempts" in message and "READ_ONLY" in message
     assert 1.0 <= elapsed < 5
     assert warehouse_file.read_bytes() == before  # nothing written
+
+
+def test_after_one_wait_ran_out_the_next_steps_fail_at_once_until_the_holder_leaves(
+    warehouse_file,
+):
+    # given: a holder, and a first step that waited for it in vain
+    holder = hold_duckdb_in_subprocess(warehouse_file, "ro", 60)
+    wait = LockWait(attempts=4, max_wait_seconds=1.5, first_delay_seconds=0.5)
+    try:
+        with pytest.raises(WarehouseLockedError):
+            sync_stream(OnePageStream(), warehouse_file, "run-1", lock_wait=wait)
+        # when: the next eight steps of the run try
+        started = time.monotonic()
+        for _ in range(8):
+            with pytest.raises(WarehouseLockedError, match="tried once"):
+                sync_stream(OnePageStream(), warehouse_file, "run-1", lock_wait=wait)
+        # then: each tried once, without waiting again
+        assert time.monotonic() - started < 1.0
+    finally:
+        holder.kill()
+        holder.wait()
+    # and once the holder is gone, the next step connects
+    assert sync_stream(OnePageStream(), warehouse_file, "run-1", lock_wait=wait).records == 1
 
 
 def test_probe_before_dbt_names_the_holder_and_other_errors_are_not_retried(

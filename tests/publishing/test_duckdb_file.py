@@ -97,7 +97,9 @@ def test_a_reader_holding_the_file_blocks_neither_publication_nor_sees_a_mix(
         reader.wait()
 
 
-@pytest.mark.parametrize("step", ["duckdb:staged", "all_staged", "duckdb:before_switch", "duckdb:switched"])
+@pytest.mark.parametrize(
+    "step", ["duckdb:staged", "all_staged", "duckdb:before_switch", "duckdb:switched"]
+)
 def test_a_failure_at_any_step_leaves_the_previous_file_byte_identical(
     warehouse: Path, reader_target: DuckDbFileTarget, reader_path: Path, step: str
 ) -> None:
