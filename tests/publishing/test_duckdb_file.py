@@ -170,3 +170,26 @@ def test_publish_gives_up_on_a_warehouse_held_read_write_naming_the_holder(
         holder.kill()
         holder.wait()
     assert reader_path.read_bytes() == before
+
+
+def test_the_orchestrator_always_publishes_the_reader_file_after_the_csv_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orchestration.resources import PublishResource
+
+    # given: only EXPORT_DIR set
+    monkeypatch.setenv("EXPORT_DIR", str(tmp_path / "exports"))
+    for name in ("READER_DUCKDB_PATH", "LOOKER_PG_DSN", "LOOKER_GCS_BUCKET"):
+        monkeypatch.delenv(name, raising=False)
+    # then: CSV folder, then the reader file beside it
+    described = [target.describe() for target in PublishResource().targets()]
+    assert described == [
+        f"CSV folder {tmp_path / 'exports' / 'current'}",
+        f"DuckDB file {tmp_path / 'exports' / 'kpis.duckdb'}",
+    ]
+    # and READER_DUCKDB_PATH moves it
+    monkeypatch.setenv("READER_DUCKDB_PATH", str(tmp_path / "bi" / "marts.duckdb"))
+    assert (
+        PublishResource().targets()[1].describe()
+        == f"DuckDB file {tmp_path / 'bi' / 'marts.duckdb'}"
+    )
