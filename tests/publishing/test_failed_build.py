@@ -14,8 +14,6 @@ import pytest
 from dagster_dbt import DbtCliResource
 from publishing_helpers import snapshot
 
-from orchestration.assets.dbt import kpi_dbt_assets
-from orchestration.assets.exports import published_exports
 from orchestration.project import DBT_EXECUTABLE, DBT_PROJECT_DIR, dbt_project
 from orchestration.resources import PublishResource, WarehouseResource
 
@@ -62,6 +60,10 @@ def readers_view(export_dir: Path) -> dict[str, object]:
 
 def build_and_publish(dbt: DbtCliResource) -> dg.ExecuteInProcessResult:
     """dbt build then the publication, as the nightly job runs them (ingest left out)."""
+    # Imported here: the dbt assets read the manifest, which the session's pipeline run parsed.
+    from orchestration.assets.dbt import kpi_dbt_assets
+    from orchestration.assets.exports import published_exports
+
     defs = dg.Definitions(
         assets=[kpi_dbt_assets, published_exports],
         resources={"dbt": dbt, "warehouse": WarehouseResource(), "publisher": PublishResource()},
