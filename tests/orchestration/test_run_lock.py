@@ -84,6 +84,22 @@ def test_double_fired_run_is_refused_by_the_cli_and_touches_nothing(tmp_path):
     ]  # fmt: skip
 
 
+def test_the_dagster_instance_queues_a_double_fired_schedule_one_run_at_a_time(tmp_path):
+    # given: the project's instance settings, as `make dev` installs them in DAGSTER_HOME
+    import shutil
+
+    import dagster as dg
+
+    from orchestration.settings import PROJECT_ROOT
+
+    shutil.copyfile(PROJECT_ROOT / "dagster.yaml", tmp_path / "dagster.yaml")
+    # when
+    instance = dg.DagsterInstance.from_config(str(tmp_path))
+    # then: runs are queued, never two at once (the second waits instead of colliding)
+    assert type(instance.run_coordinator).__name__ == "QueuedRunCoordinator"
+    assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 1
+
+
 def test_lock_is_reentrant_within_one_process(tmp_path):
     duckdb_path = tmp_path / "warehouse.duckdb"
     with warehouse_lock(duckdb_path), warehouse_lock(duckdb_path):
