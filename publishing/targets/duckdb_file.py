@@ -64,6 +64,10 @@ class DuckDbFileTarget:
         """Rows per table recorded in the published file's manifest table."""
         return row_counts(_read_manifest(self.config.path) or {})
 
+    def previous_manifest(self) -> dict[str, object]:
+        """The published file's parsed manifest; empty when there is none."""
+        return _read_manifest(self.config.path) or {}
+
     def stage(self, publication: Publication, hook: StepHook) -> "StagedFile":
         """Write every table into `.<name>.staging-<version>`, checkpointed and fsynced."""
         path = self.config.path

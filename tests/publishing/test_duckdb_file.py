@@ -55,6 +55,7 @@ def test_reader_file_holds_every_mart_exactly_with_its_manifest(
     assert version == result.version
     assert json.loads(manifest)["tables"]["kpi_calls_daily"]["row_count"] == 3
     assert reader_target.previous_row_counts() == result.row_counts
+    assert reader_target.previous_manifest() == json.loads(manifest)
 
 
 HOLD_READ_ONLY = textwrap.dedent(
