@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from connectors.duckdb_connect import DEFAULT_LOCK_WAIT, LockWait, connect_duckdb
 from connectors.erasure import ErasureConfig, Scrub, load_scrubber
 from connectors.errors import QuotaExhaustedError
 from connectors.streams import (
@@ -246,6 +247,7 @@ def sync_stream(
     on_progress: ProgressCallback | None = None,
     checkpoint_records: int = CHECKPOINT_RECORDS,
     erasure: ErasureConfig | None = None,
+    lock_wait: LockWait = DEFAULT_LOCK_WAIT,
 ) -> SyncResult:
     """Read a stream from its stored cursor and merge it into its raw table.
 
@@ -256,6 +258,7 @@ def sync_stream(
         on_progress: called after each page and each checkpoint.
         checkpoint_records: commit after about this many records (at the next safe cursor).
         erasure: the erasure register's key; records of erased people are scrubbed on landing.
+        lock_wait: how long to wait while another process holds the warehouse file.
 
     Returns:
         The counts of the run and the cursor now stored.
@@ -263,12 +266,13 @@ def sync_stream(
     Raises:
         ConnectorError: any vendor failure; what was committed at earlier checkpoints stays.
         ErasureKeyError: people were erased but ``erasure`` is missing or has another key.
+        WarehouseLockedError: another process held the warehouse file for all of lock_wait.
     """
     Path(duckdb_path).parent.mkdir(parents=True, exist_ok=True)
     folder = landing_folder(duckdb_path, stream.name, run_id)
     folder.mkdir(parents=True, exist_ok=True)
     report = on_progress or (lambda progress: None)
-    with duckdb.connect(str(duckdb_path)) as con:
+    with connect_duckdb(duckdb_path, lock_wait=lock_wait) as con:
         create_raw_schema(con)
         loader = _StreamLoader(stream, con, folder, run_id, checkpoint_records)
         scrubber = load_scrubber(con, erasure)

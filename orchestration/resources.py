@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from connectors.registry import AircallConfig, HubSpotConfig, Stream, build_streams
-from orchestration.run_lock import warehouse_lock
+from orchestration.run_lock import duckdb_lock_wait, warehouse_lock
 from orchestration.settings import setting
 from publishing import (
     DEFAULT_INVARIANTS,
@@ -19,6 +19,7 @@ from publishing import (
     publish,
 )
 from publishing.targets.base import Target
+from publishing.targets.duckdb_file import DuckDbFileConfig, DuckDbFileTarget
 
 
 class SourcesResource(dg.ConfigurableResource):
@@ -67,21 +68,29 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 class PublishResource(dg.ConfigurableResource):
-    """Where the marts are published: the CSV folder always, PostgreSQL and GCS when configured.
+    """Where the marts are published: the CSV folder and the DuckDB reader file always,
+    PostgreSQL and GCS when configured.
 
-    Empty fields fall back to the environment (EXPORT_DIR, LOOKER_GCS_BUCKET, LOOKER_GCS_PREFIX,
-    LOOKER_PG_SCHEMA, LOOKER_PG_READER_ROLE). The PostgreSQL DSN holds a password, so it is read
-    from LOOKER_PG_DSN at run time and never enters run config.
+    Empty fields fall back to the environment (EXPORT_DIR, READER_DUCKDB_PATH (default
+    EXPORT_DIR/kpis.duckdb), LOOKER_GCS_BUCKET, LOOKER_GCS_PREFIX, LOOKER_PG_SCHEMA,
+    LOOKER_PG_READER_ROLE). The PostgreSQL DSN holds a password, so it is read from
+    LOOKER_PG_DSN at run time and never enters run config.
     """
 
     export_dir: str = ""
+    reader_duckdb_path: str = ""
     gcs_bucket: str = ""
     gcs_prefix: str = ""
 
     def targets(self) -> list[Target]:
-        """The configured targets, CSV folder first."""
+        """The configured targets: CSV folder, DuckDB reader file, then PostgreSQL and GCS."""
         export_dir = Path(self.export_dir or setting("EXPORT_DIR")).resolve()
-        targets: list[Target] = [CsvFolderTarget(CsvFolderConfig(export_dir))]
+        reader = self.reader_duckdb_path or setting("READER_DUCKDB_PATH")
+        reader_path = Path(reader).resolve() if reader else export_dir / "kpis.duckdb"
+        targets: list[Target] = [
+            CsvFolderTarget(CsvFolderConfig(export_dir)),
+            DuckDbFileTarget(DuckDbFileConfig(reader_path)),
+        ]
         dsn = dg.EnvVar("LOOKER_PG_DSN").get_value()
         if dsn:
             from publishing.targets.postgres import PostgresConfig, PostgresTarget
@@ -107,5 +116,6 @@ class PublishResource(dg.ConfigurableResource):
         config = PublishConfig(
             reporting_timezone=setting("REPORTING_TIMEZONE"),
             invariants=(*DEFAULT_INVARIANTS, *RAW_INVARIANTS),
+            lock_wait=duckdb_lock_wait(),
         )
         return publish(duckdb_path, targets, config)

@@ -1,4 +1,9 @@
-"""One pipeline run at a time per warehouse: DuckDB allows a single writer per file."""
+"""One pipeline run at a time per warehouse: DuckDB allows a single writer per file.
+
+Two locks guard the file: this run lock refuses a second *pipeline run* at once, and DuckDB's
+own file lock, held by any other program that opened the file, is waited for a bounded time
+(`duckdb_lock_wait`, DUCKDB_LOCK_ATTEMPTS / DUCKDB_LOCK_WAIT_SECONDS) by every writer.
+"""
 
 import fcntl
 import os
@@ -9,6 +14,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from connectors.duckdb_connect import LockWait
+from orchestration.settings import setting
+
 # Locks this process holds, with their depth: steps of a run take the lock the run already holds.
 _held: Counter[Path] = Counter()
 _guard = threading.Lock()
@@ -16,6 +24,26 @@ _guard = threading.Lock()
 
 class ConcurrentRunError(RuntimeError):
     """Another process is already writing this warehouse."""
+
+
+def duckdb_lock_wait() -> LockWait:
+    """How long writers wait for another process's DuckDB file lock, from the environment.
+
+    Raises:
+        ValueError: a variable is not a number in range; the message names it.
+    """
+    attempts = setting("DUCKDB_LOCK_ATTEMPTS")
+    seconds = setting("DUCKDB_LOCK_WAIT_SECONDS")
+    try:
+        wait = LockWait(attempts=int(attempts), max_wait_seconds=float(seconds))
+    except ValueError:
+        wait = LockWait(attempts=0)
+    if wait.attempts < 1 or not 0 <= wait.max_wait_seconds < 86_400:
+        raise ValueError(
+            "DUCKDB_LOCK_ATTEMPTS must be a whole number >= 1 and DUCKDB_LOCK_WAIT_SECONDS a "
+            f"number of seconds >= 0; got {attempts!r} and {seconds!r}"
+        )
+    return wait
 
 
 def lock_path_for(duckdb_path: Path) -> Path:

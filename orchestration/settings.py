@@ -23,6 +23,9 @@ DEFAULTS: dict[str, str] = {
     "FULL_KEY_RECONCILIATION_DAYS": "7",
     "LANDING_RETENTION_DAYS": "0",
     "DBT_TARGET_RUNS_KEPT": "3",
+    "READER_DUCKDB_PATH": "",  # empty: EXPORT_DIR/kpis.duckdb
+    "DUCKDB_LOCK_ATTEMPTS": "6",
+    "DUCKDB_LOCK_WAIT_SECONDS": "30",
 }
 
 # Secrets a real run cannot do without; each maps to the source that needs it.

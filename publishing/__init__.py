@@ -8,12 +8,19 @@ from publishing.checks import CheckFailure, PublishValidationError
 from publishing.contract import CONTRACT_VERSION, EXPORT_COLUMNS, GRAIN_COLUMNS
 from publishing.invariants import DEFAULT_INVARIANTS, RAW_INVARIANTS, Invariant
 from publishing.pii import PiiHit, find_pii
-from publishing.publish import PublishCommitError, PublishConfig, PublishResult, publish
+from publishing.publish import (
+    PublishCommitError,
+    PublishConfig,
+    PublishResult,
+    PublishRollbackError,
+    publish,
+)
 from publishing.targets.csv_folder import (
     CsvFolderConfig,
     CsvFolderTarget,
     PublishInProgressError,
 )
+from publishing.targets.duckdb_file import DuckDbFileConfig, DuckDbFileTarget
 
 __all__ = [
     "CONTRACT_VERSION",
@@ -24,12 +31,15 @@ __all__ = [
     "CheckFailure",
     "CsvFolderConfig",
     "CsvFolderTarget",
+    "DuckDbFileConfig",
+    "DuckDbFileTarget",
     "Invariant",
     "PiiHit",
     "PublishCommitError",
     "PublishConfig",
     "PublishInProgressError",
     "PublishResult",
+    "PublishRollbackError",
     "PublishValidationError",
     "find_pii",
     "publish",

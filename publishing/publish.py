@@ -1,4 +1,4 @@
-"""publish(): write the exports to staging, audit them, then swap every target at once."""
+"""publish(): write the exports to staging, audit them, then swap every target, all or none."""
 
 import contextlib
 import logging
@@ -9,14 +9,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
+from connectors.duckdb_connect import DEFAULT_LOCK_WAIT, LockWait, connect_duckdb
 from publishing.audit import audit_marts, check_build
 from publishing.build import DEFAULT_SPLIT_BYTES, ExportBuild, build_table
 from publishing.contract import EXPORT_COLUMNS
 from publishing.invariants import DEFAULT_INVARIANTS, Invariant
 from publishing.manifest import manifest_bytes
-from publishing.targets.base import Publication, Staged, StepHook, Target, no_step_hook
+from publishing.targets.base import (
+    Committed,
+    Publication,
+    Staged,
+    StepHook,
+    Target,
+    no_step_hook,
+)
 from publishing.workdirs import sweep_stale_work_dirs, work_dir_prefix
 
 logger = logging.getLogger(__name__)
@@ -36,6 +42,7 @@ class PublishConfig:
             hard-linked into place instead of copied. A temporary folder by default.
         enabled_source_kinds: the kinds of source this deployment reads (crm, telephony,
             messaging): an export fed only by a kind not listed may be published empty.
+        lock_wait: how long to wait for another process's lock on the warehouse file.
     """
 
     reporting_timezone: str = "Europe/Paris"
@@ -44,6 +51,7 @@ class PublishConfig:
     invariants: tuple[Invariant, ...] = DEFAULT_INVARIANTS
     work_dir: Path | None = None
     enabled_source_kinds: frozenset[str] = frozenset({"crm", "telephony"})
+    lock_wait: LockWait = DEFAULT_LOCK_WAIT
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +65,11 @@ class PublishResult:
 
 
 class PublishCommitError(RuntimeError):
-    """Raised when a target failed to swap after others already had: each stays consistent."""
+    """A target failed to swap; every target is back on (or still on) its previous version."""
+
+
+class PublishRollbackError(PublishCommitError):
+    """A target failed to swap and a rollback failed too; the message says who shows what."""
 
 
 def publish(
@@ -82,7 +94,8 @@ def publish(
 
     Raises:
         PublishValidationError: a check failed; no target was touched.
-        PublishCommitError: a target failed to swap after others did (each is still whole).
+        PublishCommitError: a target failed to swap; all targets show the previous version.
+        PublishRollbackError: besides, a rollback failed; names each target's version.
     """
     config = config or PublishConfig()
     generated_at = now or datetime.now(UTC)
@@ -95,7 +108,7 @@ def publish(
         publication = Publication(build, version, manifest_bytes(build, version, generated_at))
         on_step("built")
         staged = _stage_all(targets, publication, on_step)
-        locations = _commit_all(staged, targets)
+        locations = _commit_all(staged, targets, version)
     logger.info("published %s to %s", version, ", ".join(locations))
     return PublishResult(version, build.content_sha256, counts, tuple(locations))
 
@@ -104,7 +117,7 @@ def _write_audited(
     duckdb_path: Path, work: Path, config: PublishConfig, targets: Sequence[Target]
 ) -> tuple[ExportBuild, dict[str, int]]:
     """Audit and write every table from one read-only snapshot of the warehouse."""
-    with duckdb.connect(str(duckdb_path), read_only=True) as connection:
+    with connect_duckdb(duckdb_path, read_only=True, lock_wait=config.lock_wait) as connection:
         connection.execute("BEGIN TRANSACTION")
         previous = [target.previous_row_counts() for target in targets]
         counts = audit_marts(
@@ -146,19 +159,58 @@ def _stage_all(
     return staged
 
 
-def _commit_all(staged: list[Staged], targets: Sequence[Target]) -> list[str]:
-    """Swap each target in turn; on a failure, abort the rest and say which ones swapped."""
-    locations: list[str] = []
+def _commit_all(staged: list[Staged], targets: Sequence[Target], version: str) -> list[str]:
+    """Swap each target in turn; on a failure, abort the rest and roll back the swapped ones."""
+    committed: list[Committed] = []
     for index, item in enumerate(staged):
         try:
-            locations.append(item.commit())
-        except Exception as error:
+            committed.append(item.commit())
+        except BaseException as error:  # a stop signal too: never leave targets disagreeing
             for rest in staged[index + 1 :]:
                 with contextlib.suppress(Exception):
                     rest.abort()
-            done = [target.describe() for target in targets[:index]] or ["none"]
+            failed = targets[index].describe()
+            _roll_back(committed, targets, version, f"swap failed on {failed}: {error!r}")
+            if not isinstance(error, Exception):
+                raise
             raise PublishCommitError(
-                f"swap failed on {targets[index].describe()}: {error}; "
-                f"already published: {', '.join(done)}; not published: the others"
+                f"swap failed on {failed}: {error}; every target shows the previous "
+                f"publication (rolled back: {_names(targets[:index])})"
             ) from error
-    return locations
+    for target, done in zip(targets, committed, strict=True):
+        try:
+            done.finish()
+        except Exception as error:  # only leftovers of the old version; the next run clears them
+            logger.warning("published, but cleaning up %s failed: %s", target.describe(), error)
+    return [done.location for done in committed]
+
+
+def _roll_back(
+    committed: list[Committed], targets: Sequence[Target], version: str, cause: str
+) -> None:
+    """Put every committed target back, newest first.
+
+    Raises:
+        PublishRollbackError: a rollback failed; names which target shows which version.
+    """
+    states, failed = [], False
+    for target, done in reversed(list(zip(targets, committed, strict=False))):
+        previous = done.previous_version or "none (no earlier publication)"
+        try:
+            done.rollback()
+            states.append(f"{target.describe()}: back on previous version {previous}")
+            logger.warning("rolled back %s to version %s (%s)", target.describe(), previous, cause)
+        except Exception as error:
+            failed = True
+            states.append(
+                f"{target.describe()}: STILL ON NEW VERSION {version} (rollback failed: {error})"
+            )
+    if failed:
+        states += [
+            f"{t.describe()}: previous version (never switched)" for t in targets[len(committed) :]
+        ]
+        raise PublishRollbackError(f"{cause}; rollback incomplete: " + "; ".join(states))
+
+
+def _names(targets: Sequence[Target]) -> str:
+    return ", ".join(target.describe() for target in targets) or "none"

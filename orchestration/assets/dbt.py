@@ -6,8 +6,10 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from connectors.duckdb_connect import probe_duckdb_lock
 from orchestration.project import dbt_project
 from orchestration.resources import WarehouseResource
+from orchestration.run_lock import duckdb_lock_wait
 
 
 class LayeredDbtTranslator(DagsterDbtTranslator):
@@ -46,4 +48,6 @@ def kpi_dbt_assets(
 ):
     """Build and test every model; a failing test stops the models downstream of it."""
     with warehouse.lock():
+        # dbt's own connection cannot wait for a reader's lock: wait here, then let go to dbt.
+        probe_duckdb_lock(warehouse.path(), duckdb_lock_wait())
         yield from dbt.cli(dbt_build_args(config), context=context).stream()

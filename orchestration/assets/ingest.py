@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import dagster as dg
 
+from connectors.duckdb_connect import WarehouseLockedError
 from connectors.registry import (
     RAW_STREAMS,
     SyncProgress,
@@ -14,6 +15,7 @@ from connectors.registry import (
 )
 from orchestration.erasure import erasure_config
 from orchestration.resources import SourcesResource, WarehouseResource
+from orchestration.run_lock import duckdb_lock_wait
 
 # Network blips are the common failure; a bounded asset-level retry sits above the HTTP layer's
 # own per-request retries and re-reads from the committed cursor, so it never duplicates data.
@@ -78,14 +80,18 @@ def build_ingest_asset(stream_name: str) -> dg.AssetsDefinition:
         warehouse: WarehouseResource,
     ) -> dg.MaterializeResult:
         stream = sources.streams()[stream_name]
-        with warehouse.lock():
-            result = sync_stream(
-                stream,
-                warehouse.path(),
-                run_id=context.run_id,
-                on_progress=ProgressReporter(context.log.info),
-                erasure=erasure_config(),  # erased people are scrubbed on landing
-            )
+        try:
+            with warehouse.lock():
+                result = sync_stream(
+                    stream,
+                    warehouse.path(),
+                    run_id=context.run_id,
+                    on_progress=ProgressReporter(context.log.info),
+                    erasure=erasure_config(),  # erased people are scrubbed on landing
+                    lock_wait=duckdb_lock_wait(),
+                )
+        except WarehouseLockedError as error:  # already waited its bounded time: no retry
+            raise dg.Failure(description=str(error), allow_retries=False) from error
         return dg.MaterializeResult(metadata=result_metadata(result))
 
     return _ingest

@@ -1,4 +1,9 @@
-"""What every target implements: stage everything invisibly, then commit (swap) or abort."""
+"""What every target implements: stage invisibly, commit (swap) or abort, then finish or roll back.
+
+publish() stages every target, then commits them one after the other. When a later commit fails,
+the earlier ones roll back to the version they showed before, so every reader sees one version.
+Once every target committed, each is told to finish: drop what a rollback would have needed.
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,11 +29,29 @@ class Publication:
     manifest: bytes
 
 
+class Committed(Protocol):
+    """A publication now visible on a target, whose previous version can still be put back."""
+
+    location: str  # where it is published, for logs and PublishResult
+    previous_version: str | None  # the version rollback() restores; None when there was none
+
+    def rollback(self) -> None:
+        """Make the previous version the visible one again, exactly as it was."""
+        ...
+
+    def finish(self) -> None:
+        """Every target committed: drop what rollback() would have needed."""
+        ...
+
+
 class Staged(Protocol):
     """A publication fully written to a target but not yet visible to its readers."""
 
-    def commit(self) -> str:
-        """Make the staged publication the visible one; return where it is published."""
+    def commit(self) -> Committed:
+        """Make the staged publication the visible one, keeping the previous one restorable.
+
+        A commit that raises leaves this target on its previous version.
+        """
         ...
 
     def abort(self) -> None:

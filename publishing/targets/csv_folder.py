@@ -92,29 +92,80 @@ class StagedFolder:
     lock: IO[bytes] | None
     hook: StepHook
 
-    def commit(self) -> str:
-        """Move the staged folder under versions/, then atomically repoint `current`."""
+    def commit(self) -> "CommittedFolder":
+        """Move the staged folder under versions/, then atomically repoint `current`.
+
+        The old versions stay on disk until finish(), so a rollback can point back at them.
+        """
+        versions = self.root / VERSIONS
+        committed = CommittedFolder(
+            self.root,
+            self.version,
+            _link_target(self.root / CURRENT),
+            _link_target(self.root / PREVIOUS),
+            self.lock,
+        )
+        self.lock = None  # the committed handle releases it
         try:
-            versions = self.root / VERSIONS
             versions.mkdir(exist_ok=True)
             self.hook("csv:before_rename")
             os.rename(self.staging, versions / self.version)
             _fsync_dir(versions)
             self.hook("csv:before_switch")
-            old = _link_target(self.root / CURRENT)
             _point(self.root, CURRENT, f"{VERSIONS}/{self.version}")
             self.hook("csv:switched")
-            if old and old != f"{VERSIONS}/{self.version}":
-                _point(self.root, PREVIOUS, old)
-            _prune_versions(self.root)
-        finally:
-            self._unlock()
-        return str(self.root / CURRENT)
+            if committed.old_current and committed.old_current != f"{VERSIONS}/{self.version}":
+                _point(self.root, PREVIOUS, committed.old_current)
+        except BaseException:
+            committed.rollback()
+            shutil.rmtree(self.staging, ignore_errors=True)
+            raise
+        return committed
 
     def abort(self) -> None:
         """Delete the staged folder; `current` was never touched."""
         try:
             shutil.rmtree(self.staging, ignore_errors=True)
+        finally:
+            if self.lock is not None:
+                _release_lock(self.lock)
+                self.lock = None
+
+
+@dataclass(slots=True)
+class CommittedFolder:
+    """`current` points at the new version; the links as they were can still be restored."""
+
+    root: Path
+    version: str
+    old_current: str | None
+    old_previous: str | None
+    lock: IO[bytes] | None
+
+    @property
+    def location(self) -> str:
+        """The folder readers use."""
+        return str(self.root / CURRENT)
+
+    @property
+    def previous_version(self) -> str | None:
+        """The version `current` showed before."""
+        return self.old_current.rsplit("/", 1)[-1] if self.old_current else None
+
+    def rollback(self) -> None:
+        """Repoint `current` and `previous` where they were, then delete the new version."""
+        try:
+            _restore_link(self.root, CURRENT, self.old_current)
+            _restore_link(self.root, PREVIOUS, self.old_previous)
+            if f"{VERSIONS}/{self.version}" not in {self.old_current, self.old_previous}:
+                shutil.rmtree(self.root / VERSIONS / self.version, ignore_errors=True)
+        finally:
+            self._unlock()
+
+    def finish(self) -> None:
+        """Keep only the versions `current` and `previous` point at."""
+        try:
+            _prune_versions(self.root)
         finally:
             self._unlock()
 
@@ -157,6 +208,15 @@ def _point(root: Path, name: str, target: str) -> None:
     temporary.symlink_to(target)
     os.replace(temporary, root / name)
     _fsync_dir(root)
+
+
+def _restore_link(root: Path, name: str, target: str | None) -> None:
+    """Put a link back as it was: pointing at `target`, or absent when it was absent."""
+    if target is not None:
+        _point(root, name, target)
+    elif (root / name).is_symlink():
+        (root / name).unlink()
+        _fsync_dir(root)
 
 
 def _link_target(link: Path) -> str | None:

@@ -6,13 +6,17 @@ folder, `<bucket>/<prefix>/<table>`):
     <table>/part-0001.csv [, part-0002.csv ...]   every file of a folder shares one header
     manifest.json                                 written last: version, rows, sha256 per part
     _staging/<version>/...                        uploads in flight; not inside any table folder
+    _staging/<version>.previous/...               the objects being replaced, until the end
 
 GCS cannot swap a folder atomically. Every file is first uploaded under `_staging/`; only when all
 uploads succeeded are the table objects overwritten in place by server-side rewrites (each object
 switches atomically), then parts that no longer exist are deleted. The remaining window is the
 few seconds of those rewrites: a refresh inside it can read some tables (or, for a table split
 into several parts, some parts) new and others old. A failure before the rewrites leaves the
-previous publication untouched; one during them is healed by the next successful run.
+previous publication untouched. Staging also copies the published objects aside; a failure
+during the rewrites, or in a later target, copies them back and deletes objects that the old
+publication did not have, so the bucket returns to the previous publication byte for byte
+(with the same few-second window). Once every target switched, the copies are deleted.
 """
 
 import json
@@ -87,14 +91,24 @@ class GcsTarget:
         manifest = bucket.blob(_join(staging, MANIFEST_NAME))
         manifest.upload_from_string(publication.manifest, content_type="application/json")
         moves.append((manifest.name, _join(self.config.prefix, MANIFEST_NAME)))
-        hook("gcs:staged")
         tables = [table.name for table in publication.build.tables]
-        return StagedObjects(self.config, bucket, staging, moves, tables, hook)
+        backup = _back_up(bucket, self.config.prefix, tables, f"{staging}.previous")
+        hook("gcs:staged")
+        return StagedObjects(self.config, bucket, staging, moves, tables, backup, hook)
 
     def _bucket(self) -> storage.Bucket:
         if self._client is None:
             self._client = storage.Client()  # application default credentials
         return self._client.bucket(self.config.bucket)
+
+
+@dataclass(frozen=True, slots=True)
+class Backup:
+    """Copies of the objects a publication replaces: (copy name, published name) pairs."""
+
+    root: str
+    copies: list[tuple[str, str]]
+    previous_version: str | None
 
 
 @dataclass(slots=True)
@@ -106,25 +120,100 @@ class StagedObjects:
     staging: str
     moves: list[tuple[str, str]]
     tables: list[str]
+    backup: Backup
     hook: StepHook
 
-    def commit(self) -> str:
-        """Rewrite staged objects over the published names, drop stale parts, then staging."""
-        for staged, final in self.moves:
-            _rewrite(self.bucket, staged, final)
-            self.hook(f"gcs:copied:{final}")
-        published = {final for _, final in self.moves}
-        for table in self.tables:
-            for blob in self.bucket.list_blobs(prefix=f"{_join(self.config.prefix, table)}/"):
-                if blob.name not in published:
-                    blob.delete()  # a part of an older, longer publication
-        self.abort()
-        return f"gs://{self.config.bucket}/{self.config.prefix}"
+    def commit(self) -> "CommittedObjects":
+        """Rewrite staged objects over the published names, then drop stale parts."""
+        committed = CommittedObjects(
+            self.config, self.bucket, self.staging, self.tables, self.backup
+        )
+        try:
+            for staged, final in self.moves:
+                _rewrite(self.bucket, staged, final)
+                self.hook(f"gcs:copied:{final}")
+            published = {final for _, final in self.moves}
+            for name in _table_objects(self.bucket, self.config.prefix, self.tables):
+                if name not in published:
+                    self.bucket.blob(name).delete()  # a part of an older, longer publication
+        except BaseException:
+            committed.rollback()
+            raise
+        return committed
 
     def abort(self) -> None:
-        """Delete the staged objects; published objects are untouched."""
-        for blob in self.bucket.list_blobs(prefix=f"{self.staging}/"):
-            blob.delete()
+        """Delete the staged objects and copies; published objects are untouched."""
+        _delete_prefix(self.bucket, self.staging)
+        _delete_prefix(self.bucket, self.backup.root)
+
+
+@dataclass(slots=True)
+class CommittedObjects:
+    """The new objects are published; the replaced ones are still copied under staging."""
+
+    config: GcsConfig
+    bucket: storage.Bucket
+    staging: str
+    tables: list[str]
+    backup: Backup
+
+    @property
+    def location(self) -> str:
+        """The bucket folder readers use."""
+        return f"gs://{self.config.bucket}/{self.config.prefix}"
+
+    @property
+    def previous_version(self) -> str | None:
+        """The version of the manifest that was replaced."""
+        return self.backup.previous_version
+
+    def rollback(self) -> None:
+        """Copy the replaced objects back, manifest last, and delete objects they did not have."""
+        restored = {final for _, final in self.backup.copies}
+        manifest = self.bucket.blob(_join(self.config.prefix, MANIFEST_NAME))
+        extra = _table_objects(self.bucket, self.config.prefix, self.tables)
+        for name in [*extra, *([manifest.name] if manifest.exists() else [])]:
+            if name not in restored:
+                self.bucket.blob(name).delete()
+        for copy, final in self.backup.copies:
+            _rewrite(self.bucket, copy, final)
+        self.finish()
+
+    def finish(self) -> None:
+        """Delete the staged objects and the copies of the replaced ones."""
+        _delete_prefix(self.bucket, self.staging)
+        _delete_prefix(self.bucket, self.backup.root)
+
+
+def _back_up(bucket: storage.Bucket, prefix: str, tables: list[str], root: str) -> Backup:
+    """Copy every published object a publication replaces under `root`, manifest last."""
+    manifest_name = _join(prefix, MANIFEST_NAME)
+    names = [*_table_objects(bucket, prefix, tables), manifest_name]
+    copies, version = [], None
+    for name in names:
+        blob = bucket.blob(name)
+        if name == manifest_name:
+            if not blob.exists():
+                continue
+            version = json.loads(blob.download_as_bytes()).get("version")
+        copy = _join(root, name.removeprefix(f"{prefix}/"))
+        _rewrite(bucket, name, copy)
+        copies.append((copy, name))
+    return Backup(root, copies, version)
+
+
+def _table_objects(bucket: storage.Bucket, prefix: str, tables: list[str]) -> list[str]:
+    """Every object in the publication's table folders."""
+    return [
+        blob.name
+        for table in tables
+        for blob in bucket.list_blobs(prefix=f"{_join(prefix, table)}/")
+    ]
+
+
+def _delete_prefix(bucket: storage.Bucket, root: str) -> None:
+    for blob in bucket.list_blobs(prefix=f"{root}/"):
+        blob.delete()
 
 
 def _rewrite(bucket: storage.Bucket, source_name: str, destination_name: str) -> None:

@@ -1,11 +1,14 @@
 """PostgreSQL target for Looker Studio's PostgreSQL connector: a schema swapped in one transaction.
 
 Tables are COPY-loaded into a staging schema (no grants: readers cannot see it), then one short
-transaction drops each published table and moves its staged replacement in, so a query sees
-every old table or every new one. The reader role gets USAGE + SELECT on the published schema
+transaction moves each published table aside into the previous schema and its staged replacement
+in, so a query sees every old table or every new one. Until every target of the publication has
+switched, the previous schema keeps the old tables, so a rollback is the same swap backwards in
+one transaction; then it is dropped. The reader role gets USAGE + SELECT on the published schema
 only, plus default privileges so tables created there later stay readable.
 """
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,6 +32,7 @@ class PostgresConfig:
         dsn: a libpq connection string for a role that owns the schemas (and may create roles).
         schema: the schema Looker Studio reads.
         staging_schema: where tables are loaded first; never granted to the reader.
+        previous_schema: where the replaced tables wait until the publication is final.
         reader_role: the read-only role Looker Studio connects as.
         create_reader_role: create the role (NOLOGIN) when missing; give it LOGIN and a password
             out of band. When False a missing role is an error.
@@ -38,6 +42,7 @@ class PostgresConfig:
     dsn: str
     schema: str = "looker"
     staging_schema: str = "looker_staging"
+    previous_schema: str = "looker_previous"
     reader_role: str = "looker_reader"
     create_reader_role: bool = True
     lock_timeout: str = "30s"
@@ -117,21 +122,21 @@ class StagedSchema:
     publication: Publication
     hook: StepHook
 
-    def commit(self) -> str:
+    def commit(self) -> "CommittedSchema":
         """Swap every table and the manifest into the published schema in one transaction."""
         names = [table.name for table in self.publication.build.tables] + [MANIFEST_TABLE]
         try:
             with self.connection.transaction():
-                _lock(self.connection)
-                self.connection.execute(
-                    sql.SQL("SET LOCAL lock_timeout = {}").format(
-                        sql.Literal(self.config.lock_timeout)
-                    )
-                )
+                _lock(self.connection, self.config)
+                previous = _published_version(self.connection, self.config.schema)
                 _swap(self.connection, self.config, names, self.hook)
                 _grant_reader(self.connection, self.config)
                 self.hook("pg:before_commit")
-            return self.describe()
+            return CommittedSchema(self.config, names, previous)
+        except BaseException:
+            with contextlib.suppress(psycopg.Error), self.connection.transaction():
+                _drop_schema(self.connection, self.config.staging_schema)
+            raise
         finally:
             self.connection.close()
 
@@ -143,13 +148,80 @@ class StagedSchema:
         finally:
             self.connection.close()
 
-    def describe(self) -> str:
+
+@dataclass(slots=True)
+class CommittedSchema:
+    """The new tables are published; the replaced ones wait in the previous schema."""
+
+    config: PostgresConfig
+    names: list[str]
+    previous_version: str | None
+
+    @property
+    def location(self) -> str:
         """Name the published schema."""
         return f"PostgreSQL schema {self.config.schema}"
 
+    def rollback(self) -> None:
+        """Swap back in one transaction: the replaced tables return, the new ones are dropped."""
+        published, previous = self.config.schema, self.config.previous_schema
+        with (
+            psycopg.connect(self.config.dsn, autocommit=True) as connection,
+            connection.transaction(),
+        ):
+            _lock(connection, self.config)
+            for name in self.names:
+                _drop_table(connection, published, name)
+                if _table_exists(connection, previous, name):
+                    _move(connection, previous, name, published)
+            _drop_schema(connection, previous)
 
-def _lock(connection: psycopg.Connection) -> None:
+    def finish(self) -> None:
+        """Drop the replaced tables."""
+        with (
+            psycopg.connect(self.config.dsn, autocommit=True) as connection,
+            connection.transaction(),
+        ):
+            _lock(connection, self.config)
+            _drop_schema(connection, self.config.previous_schema)
+
+
+def _lock(connection: psycopg.Connection, config: PostgresConfig | None = None) -> None:
+    """Serialise publishers; with a config, also bound the wait for readers' table locks."""
     connection.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+    if config is not None:
+        connection.execute(
+            sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(config.lock_timeout))
+        )
+
+
+def _published_version(connection: psycopg.Connection, schema: str) -> str | None:
+    """The version in the published manifest table, None before the first publication."""
+    if not _table_exists(connection, schema, MANIFEST_TABLE):
+        return None
+    row = connection.execute(
+        sql.SQL("SELECT version FROM {} LIMIT 1").format(sql.Identifier(schema, MANIFEST_TABLE))
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _table_exists(connection: psycopg.Connection, schema: str, name: str) -> bool:
+    row = connection.execute(
+        "SELECT 1 FROM pg_tables WHERE schemaname = %s AND tablename = %s", [schema, name]
+    ).fetchone()
+    return row is not None
+
+
+def _drop_table(connection: psycopg.Connection, schema: str, name: str) -> None:
+    connection.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(schema, name)))
+
+
+def _move(connection: psycopg.Connection, source: str, name: str, destination: str) -> None:
+    connection.execute(
+        sql.SQL("ALTER TABLE {} SET SCHEMA {}").format(
+            sql.Identifier(source, name), sql.Identifier(destination)
+        )
+    )
 
 
 def _recreate_schema(connection: psycopg.Connection, schema: str) -> None:
@@ -211,18 +283,15 @@ def _table_sha256(table: TableExport) -> str:
 def _swap(
     connection: psycopg.Connection, config: PostgresConfig, names: Sequence[str], hook: StepHook
 ) -> None:
+    """Move each published table into the previous schema and its staged replacement in."""
     connection.execute(
         sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(config.schema))
     )
+    _recreate_schema(connection, config.previous_schema)  # a crashed run's leftovers go
     for name in names:
-        connection.execute(
-            sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(config.schema, name))
-        )
-        connection.execute(
-            sql.SQL("ALTER TABLE {} SET SCHEMA {}").format(
-                sql.Identifier(config.staging_schema, name), sql.Identifier(config.schema)
-            )
-        )
+        if _table_exists(connection, config.schema, name):
+            _move(connection, config.schema, name, config.previous_schema)
+        _move(connection, config.staging_schema, name, config.schema)
         hook(f"pg:swapped:{name}")
     _drop_schema(connection, config.staging_schema)
 
