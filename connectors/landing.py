@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from connectors.errors import QuotaExhaustedError
+from connectors.errors import QuotaExhaustedError, StopRequested
 from connectors.streams import (
     Page,
     RecordShape,
@@ -199,12 +199,23 @@ class _StreamLoader:
         )  # fmt: skip
 
 
+def _stop_at_page(loader: _StreamLoader) -> None:
+    """Commit the pages landed so far with their cursor, then stop the stream."""
+    loader.commit()
+    totals = loader.totals
+    raise StopRequested(
+        f"{loader.stream.name}: stopped after {totals.pages} pages ({totals.records} records), "
+        f"committed up to cursor {loader.stored_cursor!r}; the next run resumes from there"
+    )
+
+
 def sync_stream(
     stream: Stream,
     duckdb_path: str | Path,
     run_id: str,
     on_progress: ProgressCallback | None = None,
     checkpoint_records: int = CHECKPOINT_RECORDS,
+    should_stop: Callable[[], bool] | None = None,
 ) -> SyncResult:
     """Read a stream from its stored cursor and merge it into its raw table.
 
@@ -214,12 +225,15 @@ def sync_stream(
         run_id: identifies this run in ``_run_id`` and in the landing folder name.
         on_progress: called after each page and each checkpoint.
         checkpoint_records: commit after about this many records (at the next safe cursor).
+        should_stop: asked after each landed page; when it answers True, what landed is
+            committed with its cursor and StopRequested is raised.
 
     Returns:
         The counts of the run and the cursor now stored.
 
     Raises:
         ConnectorError: any vendor failure; what was committed at earlier checkpoints stays.
+        StopRequested: ``should_stop`` answered True; the next run resumes from the commit.
     """
     Path(duckdb_path).parent.mkdir(parents=True, exist_ok=True)
     folder = landing_folder(duckdb_path, stream.name, run_id)
@@ -232,7 +246,9 @@ def sync_stream(
             for page in stream.read(loader.stored_cursor):
                 committed = loader.add(page)
                 report(loader.progress(checkpoint=committed))
-        except QuotaExhaustedError:
+                if should_stop is not None and should_stop():
+                    _stop_at_page(loader)
+        except (QuotaExhaustedError, StopRequested):
             loader.commit()  # complete pages only: keep them, resume from their cursor
             raise
         except BaseException:

@@ -20,6 +20,9 @@ DEFAULTS: dict[str, str] = {
     "LOOKER_GCS_PREFIX": "looker",
     "LOOKER_PG_SCHEMA": "looker",
     "LOOKER_PG_READER_ROLE": "looker_reader",
+    # Empty: no deadline. Minutes after which `kpi-pipeline run` stops like on SIGTERM.
+    "RUN_DEADLINE_MINUTES": "",
+    "ALERT_WEBHOOK_URL": "",
 }
 
 # Secrets a real run cannot do without; each maps to the source that needs it.

@@ -8,6 +8,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.project import dbt_project
 from orchestration.resources import WarehouseResource
+from orchestration.run_control import interrupt_process_on_stop, raise_if_stopped
 
 
 class LayeredDbtTranslator(DagsterDbtTranslator):
@@ -45,5 +46,9 @@ def kpi_dbt_assets(
     config: DbtBuildConfig,
 ):
     """Build and test every model; a failing test stops the models downstream of it."""
+    raise_if_stopped("dbt build")
     with warehouse.lock():
-        yield from dbt.cli(dbt_build_args(config), context=context).stream()
+        invocation = dbt.cli(dbt_build_args(config), context=context)
+        # A stop (signal, deadline) interrupts dbt, which rolls back the model it is building.
+        with interrupt_process_on_stop(invocation.process, "dbt build"):
+            yield from invocation.stream()

@@ -13,9 +13,12 @@ from connectors.registry import (
     sync_stream,
 )
 from orchestration.resources import SourcesResource, WarehouseResource
+from orchestration.run_control import fatal_errors_not_retried, raise_if_stopped, should_stop
 
 # Network blips are the common failure; a bounded asset-level retry sits above the HTTP layer's
 # own per-request retries and re-reads from the committed cursor, so it never duplicates data.
+# Errors that would fail again unchanged (401/403/400, malformed body, unreachable base URL, spent
+# daily quota, a requested stop) bypass it: see run_control.fatal_errors_not_retried.
 INGEST_RETRY_POLICY = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL)
 
 # The nightly run starts at 02:00; a stream not refreshed for 26 h means a run was skipped/failed.
@@ -76,13 +79,15 @@ def build_ingest_asset(stream_name: str) -> dg.AssetsDefinition:
         sources: SourcesResource,
         warehouse: WarehouseResource,
     ) -> dg.MaterializeResult:
+        raise_if_stopped(stream_name)
         stream = sources.streams()[stream_name]
-        with warehouse.lock():
+        with warehouse.lock(), fatal_errors_not_retried():
             result = sync_stream(
                 stream,
                 warehouse.path(),
                 run_id=context.run_id,
                 on_progress=ProgressReporter(context.log.info),
+                should_stop=should_stop,
             )
         return dg.MaterializeResult(metadata=result_metadata(result))
 
