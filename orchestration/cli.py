@@ -125,6 +125,8 @@ def _run_and_report(args: argparse.Namespace) -> tuple[int, str, str]:
         print(f"Run stopped: {summary.stopped}; nothing published.", file=sys.stderr)
         reason = f"stopped ({summary.stopped}) before publishing"
         return stop_exit_code(summary.stopped), reason, summary.run_id
+    for error in summary.errors:
+        print(f"  {error}", file=sys.stderr)
     reason = "; ".join(summary.errors[:3] + summary.checks_failed[:3]) or "failed"
     return 1, reason, summary.run_id
 

@@ -114,9 +114,11 @@ def summarise(result: dg.ExecuteInProcessResult, elapsed_seconds: float) -> RunS
         elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
             summary.failed_steps.append(event.step_key or "?")
             error = event.step_failure_data.error
-            summary.errors.append(
-                f"{event.step_key}: {error.message.strip() if error else 'failed'}"[:500]
-            )
+            message = error.message.strip() if error else "failed"
+            # "dagster._core.definitions.events.Failure: why" -> "why"
+            message = message.removeprefix(f"{error.cls_name}: " if error else "")
+            message = message.split(": ", 1)[-1] if message.startswith("dagster.") else message
+            summary.errors.append(f"{event.step_key}: {message}"[:500])
     return summary
 
 
