@@ -115,9 +115,8 @@ def summarise(result: dg.ExecuteInProcessResult, elapsed_seconds: float) -> RunS
             summary.failed_steps.append(event.step_key or "?")
             error = event.step_failure_data.error
             message = error.message.strip() if error else "failed"
-            # "dagster._core.definitions.events.Failure: why" -> "why"
-            message = message.removeprefix(f"{error.cls_name}: " if error else "")
-            message = message.split(": ", 1)[-1] if message.startswith("dagster.") else message
+            if error and error.cls_name == "Failure":  # "dagster.….Failure: why" -> "why"
+                message = message.split("Failure: ", 1)[-1]
             summary.errors.append(f"{event.step_key}: {message}"[:500])
     return summary
 
