@@ -127,7 +127,7 @@ def _run_and_report(args: argparse.Namespace) -> tuple[int, str, str]:
         return stop_exit_code(summary.stopped), reason, summary.run_id
     for error in summary.errors:
         print(f"  {error}", file=sys.stderr)
-    reason = "; ".join(summary.errors[:3] + summary.checks_failed[:3]) or "failed"
+    reason = "; ".join(summary.errors[:10] + summary.checks_failed[:10]) or "failed"
     return 1, reason, summary.run_id
 
 

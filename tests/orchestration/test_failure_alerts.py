@@ -13,6 +13,7 @@ import dagster as dg
 import pytest
 
 from orchestration import freshness
+from tests.orchestration.http_stubs import VendorStub
 
 
 class WebhookReceiver:
@@ -80,21 +81,29 @@ def _real_run_environment(tmp_path, webhook_url: str, base_url: str) -> dict[str
 
 @pytest.mark.slow
 def test_failed_cli_run_posts_an_alert_naming_the_cause(webhook, tmp_path):
-    # given vendors whose base URL points where nothing listens
+    # given HubSpot answering 401 to everything, and Aircall's base URL where nothing listens
+    hubspot = VendorStub(401, {"message": "Authentication credentials not found"})
     environment = _real_run_environment(tmp_path, webhook.url, _closed_port_url())
+    environment["HUBSPOT_BASE_URL"] = hubspot.url
     started = time.monotonic()
     # when
-    completed = _run_cli(environment)
+    try:
+        completed = _run_cli(environment)
+    finally:
+        hubspot.close()
     elapsed = time.monotonic() - started
-    # then the run fails fast, and one alert names the run and the variable to check
+    # then the run fails fast, each HubSpot stream asked once, and one alert says what to fix
     assert completed.returncode == 1, completed.stderr[-3000:]
+    assert hubspot.requests == 5, "one request per HubSpot stream: no HTTP or Dagster retry"
     assert len(webhook.received) == 1
     alert = webhook.received[0]
     assert alert["run_id"] != "-" and "exit code 1" in alert["error"]
-    assert "HUBSPOT_BASE_URL" in alert["error"] or "AIRCALL_BASE_URL" in alert["error"]
-    assert "secret" not in json.dumps(alert)
+    assert "check HUBSPOT_ACCESS_TOKEN" in alert["error"]
+    assert "check AIRCALL_BASE_URL" in alert["error"]
+    output = json.dumps(alert) + completed.stdout + completed.stderr
+    assert "secret" not in output
     assert not (tmp_path / "exports").exists()
-    print(f"closed-port CLI run failed in {elapsed:.1f} s")
+    print(f"401 + closed-port CLI run failed in {elapsed:.1f} s")
 
 
 def test_cli_configuration_error_posts_an_alert(webhook, tmp_path):

@@ -1,50 +1,15 @@
 """Retries that fit the error, across the HTTP layer and Dagster's asset RetryPolicy together."""
 
-import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import dagster as dg
 import pytest
 
 from orchestration.assets.ingest import INGEST_RETRY_POLICY, build_ingest_asset
 from orchestration.resources import SourcesResource, WarehouseResource
-
-
-class VendorStub:
-    """A local HTTP server answering every request with one status and body, counting them."""
-
-    def __init__(self, status: int, body: object, headers: dict[str, str] | None = None) -> None:
-        stub = self
-        self.requests = 0
-
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self) -> None:
-                stub.requests += 1
-                payload = json.dumps(body).encode()
-                self.send_response(status)
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            do_GET = do_POST = _answer
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+from tests.orchestration.http_stubs import VendorStub
 
 
 def _materialize(stream: str, base_url: str, tmp_path) -> dg.ExecuteInProcessResult:
