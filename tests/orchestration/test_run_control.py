@@ -60,3 +60,25 @@ def test_worker_thread_returns_the_value_or_raises_on_the_main_thread():
     assert run_control.run_on_worker_thread(lambda: 42, StopToken()) == 42
     with pytest.raises(ZeroDivisionError):
         run_control.run_on_worker_thread(lambda: 1 / 0, StopToken())
+
+
+def test_stop_interrupts_a_running_subprocess_and_fails_the_step_without_retry():
+    # given a long-running child standing in for `dbt build`, and the run's token
+    import subprocess
+    import sys
+    import time
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    token = StopToken()
+    started = time.monotonic()
+    # when a stop is requested while the step waits on the child
+    with run_control.stop_on_signals(token), pytest.raises(dg.Failure) as raised:
+        with run_control.interrupt_process_on_stop(child, "dbt build"):
+            token.request("SIGTERM received")
+            if child.wait(timeout=30) != 0:
+                raise RuntimeError("dbt exited non-zero")  # what dagster-dbt's stream() raises
+    # then the child got SIGINT within a second, and the step fails naming the stop
+    assert child.returncode != 0
+    assert time.monotonic() - started < 5
+    assert "dbt build: interrupted, the run is stopping (SIGTERM received)" in str(raised.value)
+    assert raised.value.allow_retries is False
