@@ -72,11 +72,14 @@ def test_stop_interrupts_a_running_subprocess_and_fails_the_step_without_retry()
     token = StopToken()
     started = time.monotonic()
     # when a stop is requested while the step waits on the child
-    with run_control.stop_on_signals(token), pytest.raises(dg.Failure) as raised:
-        with run_control.interrupt_process_on_stop(child, "dbt build"):
-            token.request("SIGTERM received")
-            if child.wait(timeout=30) != 0:
-                raise RuntimeError("dbt exited non-zero")  # what dagster-dbt's stream() raises
+    with (
+        run_control.stop_on_signals(token),
+        pytest.raises(dg.Failure) as raised,
+        run_control.interrupt_process_on_stop(child, "dbt build"),
+    ):
+        token.request("SIGTERM received")
+        if child.wait(timeout=30) != 0:
+            raise RuntimeError("dbt exited non-zero")  # what dagster-dbt's stream() raises
     # then the child got SIGINT within a second, and the step fails naming the stop
     assert child.returncode != 0
     assert time.monotonic() - started < 5
