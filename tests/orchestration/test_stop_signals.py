@@ -84,7 +84,7 @@ def sandbox_url():
 
 
 @pytest.mark.slow
-def test_run_stopped_by_deadline_then_sigterm_publishes_nothing_and_rerun_completes(
+def test_run_stopped_by_deadline_sigterm_in_ingest_and_in_dbt_publishes_nothing_then_completes(
     sandbox_url, tmp_path
 ):
     # given a sandbox whose calls pages are slow, and a fresh warehouse
@@ -116,8 +116,18 @@ def test_run_stopped_by_deadline_then_sigterm_publishes_nothing_and_rerun_comple
         calls_after_deadline
     )
 
-    # when the vendor is fast again and the pipeline reruns
+    # when the vendor is fast again and a run gets SIGTERM while dbt builds
     _control(sandbox_url, "DELETE")
+    dbt_run = RunningPipeline(environment)
+    dbt_run.wait_for(" START sql ", timeout=600)
+    dbt_run.process.send_signal(signal.SIGTERM)
+    dbt_code = dbt_run.finish(timeout=180)
+    # then dbt is interrupted, the publish step never starts, and the exit code says SIGTERM
+    assert dbt_code == 143, dbt_run.output[-4000:]
+    assert "dbt build: interrupted, the run is stopping (SIGTERM received)" in dbt_run.output
+    assert not exports.exists(), "a stopped run published"
+
+    # when the pipeline reruns undisturbed
     rerun = RunningPipeline(environment)
     rerun_code = rerun.finish(timeout=900)
     # then it finishes the pending package: every record once, checks pass, a publication
