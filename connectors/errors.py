@@ -31,3 +31,13 @@ class RetriesExhaustedError(ConnectorError):
 
 class PaginationLoopError(ConnectorError):
     """A paginator kept promising more data without returning any."""
+
+
+class UnreachableError(FatalError):
+    """The vendor host refused the connection or does not resolve: almost always a wrong base URL,
+    so the orchestration must not retry it for minutes."""
+
+
+class StopRequested(ConnectorError):
+    """The caller asked the sync to stop (signal, deadline): the last page is committed with its
+    cursor, so the next run resumes from there."""

@@ -26,6 +26,7 @@ from connectors.errors import (
     FatalError,
     MalformedResponseError,
     RetriesExhaustedError,
+    UnreachableError,
 )
 
 TIMEOUT_SECONDS = (5, 30)  # (connect, read) on every call
@@ -52,12 +53,17 @@ class RetryPolicy:
         backoff_seconds: first exponential backoff step (doubles per attempt).
         max_backoff_seconds: ceiling of the exponential backoff.
         max_wait_seconds: ceiling of any single wait, vendor-announced waits included.
+        unreachable_attempts: total tries when the host refuses connections or does not resolve;
+            that is a wrong base URL far more often than an outage, so it fails in seconds.
+        unreachable_backoff_seconds: the wait between those tries.
     """
 
     max_attempts: int = 6
     backoff_seconds: float = 1.0
     max_backoff_seconds: float = 30.0
     max_wait_seconds: float = 120.0
+    unreachable_attempts: int = 2
+    unreachable_backoff_seconds: float = 1.0
 
     def backoff(self, attempt: int) -> float:
         """Exponential backoff before retry number ``attempt`` (1-based)."""
@@ -179,6 +185,9 @@ class HttpClient:
                 )
             except TRANSIENT_EXCEPTIONS as exc:
                 failure, wait = type(exc).__name__, self._retry.backoff(attempt)
+                if is_unreachable(exc):
+                    self._raise_if_still_unreachable(attempt, where, url)
+                    wait = self._retry.unreachable_backoff_seconds
             else:
                 if response.status_code < 400:
                     return self._decode(response, where)
@@ -204,6 +213,16 @@ class HttpClient:
             )
             self._sleep(wait)
         raise AssertionError("unreachable: the loop returns or raises")
+
+    def _raise_if_still_unreachable(self, attempt: int, where: str, url: str) -> None:
+        if attempt < self._retry.unreachable_attempts:
+            return
+        parts = urlsplit(url)
+        raise UnreachableError(
+            f"{self._policy.vendor} {where}: cannot connect to {parts.scheme}://{parts.netloc} "
+            f"(connection refused or unknown host, {attempt} attempts); "
+            f"{self._policy.base_url_hint}"
+        )
 
     def _wait_for_budget(self) -> None:
         pause = self._not_before - self.clock()
@@ -252,6 +271,16 @@ class HttpClient:
         for secret in self._secrets:
             text = text.replace(secret, "***")
         return text
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    """True when the connection was refused or the host name did not resolve (not a timeout)."""
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    # urllib3 wraps both refusals and DNS failures in NewConnectionError (NameResolutionError is
+    # a subclass); connect timeouts are ConnectTimeoutError and keep the normal retry budget.
+    return isinstance(reason, urllib3.exceptions.NewConnectionError) or isinstance(
+        exc, urllib3.exceptions.NewConnectionError
+    )
 
 
 def _vendor_message(response: requests.Response) -> str:

@@ -18,7 +18,7 @@ import duckdb
 
 from connectors.duckdb_connect import DEFAULT_LOCK_WAIT, LockWait, connect_duckdb
 from connectors.erasure import ErasureConfig, Scrub, load_scrubber
-from connectors.errors import QuotaExhaustedError
+from connectors.errors import QuotaExhaustedError, StopRequested
 from connectors.streams import (
     Page,
     RecordShape,
@@ -240,6 +240,16 @@ class _StreamLoader:
         )  # fmt: skip
 
 
+def _stop_at_page(loader: _StreamLoader) -> None:
+    """Commit the pages landed so far with their cursor, then stop the stream."""
+    loader.commit()
+    totals = loader.totals
+    raise StopRequested(
+        f"{loader.stream.name}: stopped after {totals.pages} pages ({totals.records} records), "
+        f"committed up to cursor {loader.stored_cursor!r}; the next run resumes from there"
+    )
+
+
 def sync_stream(
     stream: Stream,
     duckdb_path: str | Path,
@@ -248,6 +258,7 @@ def sync_stream(
     checkpoint_records: int = CHECKPOINT_RECORDS,
     erasure: ErasureConfig | None = None,
     lock_wait: LockWait = DEFAULT_LOCK_WAIT,
+    should_stop: Callable[[], bool] | None = None,
 ) -> SyncResult:
     """Read a stream from its stored cursor and merge it into its raw table.
 
@@ -259,6 +270,8 @@ def sync_stream(
         checkpoint_records: commit after about this many records (at the next safe cursor).
         erasure: the erasure register's key; records of erased people are scrubbed on landing.
         lock_wait: how long to wait while another process holds the warehouse file.
+        should_stop: asked after each landed page; when it answers True, what landed is
+            committed with its cursor and StopRequested is raised.
 
     Returns:
         The counts of the run and the cursor now stored.
@@ -267,6 +280,7 @@ def sync_stream(
         ConnectorError: any vendor failure; what was committed at earlier checkpoints stays.
         ErasureKeyError: people were erased but ``erasure`` is missing or has another key.
         WarehouseLockedError: another process held the warehouse file for all of lock_wait.
+        StopRequested: ``should_stop`` answered True; the next run resumes from the commit.
     """
     Path(duckdb_path).parent.mkdir(parents=True, exist_ok=True)
     folder = landing_folder(duckdb_path, stream.name, run_id)
@@ -283,6 +297,8 @@ def sync_stream(
             for page in stream.read(loader.stored_cursor):
                 committed = loader.add(page)
                 report(loader.progress(checkpoint=committed))
+                if should_stop is not None and should_stop():
+                    _stop_at_page(loader)
             repair = getattr(stream, "repair", None)
             if repair is not None:
                 # Restores and key reconciliation compare with raw: it must hold the pages above.
@@ -290,7 +306,7 @@ def sync_stream(
                 for page in repair(loader.stored_cursor, ConnectionRawIndex(con, stream.name)):
                     committed = loader.add(page)
                     report(loader.progress(checkpoint=committed))
-        except QuotaExhaustedError:
+        except (QuotaExhaustedError, StopRequested):
             loader.commit()  # complete pages only: keep them, resume from their cursor
             raise
         except BaseException:

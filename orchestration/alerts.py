@@ -44,3 +44,18 @@ def alert_on_run_failure(context: dg.RunFailureSensorContext) -> None:
     webhook_url = dg.EnvVar("ALERT_WEBHOOK_URL").get_value()
     if webhook_url:
         post_alert(webhook_url, payload)
+
+
+def alert_cli_failure(exit_code: int, reason: str, run_id: str = "") -> bool:
+    """Alert on a failed `kpi-pipeline run` (cron, systemd): the run failure sensor only sees
+    runs of a Dagster instance with a daemon, never the CLI's ephemeral one.
+
+    Returns:
+        True when a webhook is set and answered 2xx.
+    """
+    from orchestration.settings import setting
+
+    payload = alert_payload("kpi-pipeline run", run_id or "-", f"exit code {exit_code}: {reason}")
+    LOGGER.error(payload["text"])
+    webhook_url = setting("ALERT_WEBHOOK_URL")
+    return bool(webhook_url) and post_alert(webhook_url, payload)

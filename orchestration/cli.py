@@ -27,6 +27,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--scale", type=float, default=1.0, help="sandbox data volume multiplier")
     run.add_argument("--seed", type=int, default=None, help="sandbox random seed")
     run.add_argument(
+        "--deadline",
+        type=float,
+        default=None,
+        metavar="MINUTES",
+        help="stop at the next safe point after this many minutes, as on SIGTERM "
+        "(default: RUN_DEADLINE_MINUTES, else none)",
+    )
+    run.add_argument(
         "--full-refresh",
         action="store_true",
         help="rebuild dbt's incremental models from scratch (after changing DEFAULT_PHONE_REGION "
@@ -124,20 +132,49 @@ def print_summary(summary: RunSummary) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from orchestration.pipeline_run import run_pipeline
+    """Run the pipeline; every non-zero exit is also posted to ALERT_WEBHOOK_URL when set."""
+    from orchestration.alerts import alert_cli_failure
 
+    code, reason, run_id = _run_and_report(args)
+    if code != 0:
+        alert_cli_failure(code, reason, run_id)
+    return code
+
+
+def _run_and_report(args: argparse.Namespace) -> tuple[int, str, str]:
+    """Exit code (see README, exit codes), a one-line failure reason, and the Dagster run id."""
+    from orchestration.config_check import deadline_minutes
+    from orchestration.pipeline_run import run_pipeline
+    from orchestration.run_control import stop_exit_code
+    from orchestration.settings import load_dotenv_file, setting
+
+    load_dotenv_file()
+    deadline = args.deadline or deadline_minutes(setting("RUN_DEADLINE_MINUTES"))
     try:
         summary = run_pipeline(
-            sandbox=args.sandbox, scale=args.scale, seed=args.seed, full_refresh=args.full_refresh
+            sandbox=args.sandbox,
+            scale=args.scale,
+            seed=args.seed,
+            full_refresh=args.full_refresh,
+            deadline_minutes=deadline,
         )
     except MissingConfigurationError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return 2, f"configuration: {error}", ""
     except ConcurrentRunError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 3
+        return 3, str(error), ""
     print_summary(summary)
-    return 0 if summary.success else 1
+    if summary.success:
+        return 0, "", summary.run_id
+    if summary.stopped:
+        print(f"Run stopped: {summary.stopped}; nothing published.", file=sys.stderr)
+        reason = f"stopped ({summary.stopped}) before publishing"
+        return stop_exit_code(summary.stopped), reason, summary.run_id
+    for error in summary.errors:
+        print(f"  {error}", file=sys.stderr)
+    reason = "; ".join(summary.errors[:10] + summary.checks_failed[:10]) or "failed"
+    return 1, reason, summary.run_id
 
 
 def sandbox_command(args: argparse.Namespace) -> int:

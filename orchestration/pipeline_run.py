@@ -9,12 +9,14 @@ from pathlib import Path
 
 import dagster as dg
 
+from connectors.stopping import StopToken
+from orchestration.config_check import require_valid_configuration
+from orchestration.run_control import run_on_worker_thread, stop_on_signals
 from orchestration.run_lock import warehouse_lock
 from orchestration.settings import (
     SANDBOX_ERASURE_KEY,
     SANDBOX_PII_HASH_KEY,
     load_dotenv_file,
-    require_real_run_configuration,
     setting,
 )
 
@@ -37,6 +39,9 @@ class RunSummary:
     checks_failed: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
     publication: dict = field(default_factory=dict)
+    run_id: str = ""
+    errors: list[str] = field(default_factory=list)
+    stopped: str | None = None  # why the run stopped early (signal, deadline), None otherwise
 
 
 @contextmanager
@@ -89,7 +94,9 @@ def execute_refresh_job(
 
 def summarise(result: dg.ExecuteInProcessResult, elapsed_seconds: float) -> RunSummary:
     """Collect per-stream metadata, dbt model counts and check outcomes from the run's events."""
-    summary = RunSummary(success=result.success, elapsed_seconds=elapsed_seconds)
+    summary = RunSummary(
+        success=result.success, elapsed_seconds=elapsed_seconds, run_id=result.run_id
+    )
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
             materialization = event.materialization
@@ -110,32 +117,47 @@ def summarise(result: dg.ExecuteInProcessResult, elapsed_seconds: float) -> RunS
                 summary.checks_failed.append(name)
         elif event.event_type == dg.DagsterEventType.STEP_FAILURE:
             summary.failed_steps.append(event.step_key or "?")
+            error = event.step_failure_data.error
+            message = error.message.strip() if error else "failed"
+            if error and error.cls_name == "Failure":  # "dagster.….Failure: why" -> "why"
+                message = message.split("Failure: ", 1)[-1]
+            summary.errors.append(f"{event.step_key}: {message}"[:500])
     return summary
 
 
 def run_pipeline(
-    sandbox: bool, scale: float = 1.0, seed: int | None = None, full_refresh: bool = False
+    sandbox: bool,
+    scale: float = 1.0,
+    seed: int | None = None,
+    full_refresh: bool = False,
+    deadline_minutes: float | None = None,
 ) -> RunSummary:
-    """Run ingest → dbt on the sandbox or the configured sources and return the summary.
+    """Run ingest → dbt → publish on the sandbox or the configured sources; return the summary.
+
+    SIGTERM, SIGINT or the deadline stop the run at the next safe point (the current page
+    committed with its cursor, nothing published); ``RunSummary.stopped`` then says why.
 
     Raises:
-        MissingConfigurationError: on a real run without credentials, before any extract.
+        ConfigurationError: missing credentials or invalid settings/seeds, before any extract.
         ConcurrentRunError: when another run is writing the same warehouse.
     """
     load_dotenv_file()
     started = time.monotonic()
-    if not sandbox:
-        require_real_run_configuration()
-    with warehouse_lock(Path(setting("DUCKDB_PATH"))):
+    require_valid_configuration(real_run=not sandbox)
+    token = StopToken(None if deadline_minutes is None else deadline_minutes * 60)
+    with warehouse_lock(Path(setting("DUCKDB_PATH"))), stop_on_signals(token):
+        job = lambda: execute_refresh_job(full_refresh=full_refresh)  # noqa: E731
         if sandbox:
             with sandbox_environment(scale, seed) as url:
                 print(f"Sandbox APIs serving at {url} (scale {scale})", flush=True)
-                result = execute_refresh_job(full_refresh=full_refresh)
+                result = run_on_worker_thread(job, token)
         else:
-            result = execute_refresh_job(full_refresh=full_refresh)
+            result = run_on_worker_thread(job, token)
         if result.success:
             print(f"Housekeeping: {prune_after_success()}", flush=True)
-    return summarise(result, time.monotonic() - started)
+    summary = summarise(result, time.monotonic() - started)
+    summary.stopped = token.reason
+    return summary
 
 
 def prune_after_success() -> str:

@@ -2,11 +2,13 @@
 
 import dagster as dg
 
+from orchestration.freshness import freshness_sla_checks
 from orchestration.settings import setting
 
 refresh_kpis_job = dg.define_asset_job(
     name="refresh_kpis_job",
-    selection=dg.AssetSelection.all(),
+    # The freshness checks judge the runs from outside (freshness_sla_alert sensor), not within.
+    selection=dg.AssetSelection.all() - dg.AssetSelection.checks(freshness_sla_checks),
     description="Ingest every stream, then build and test the dbt models and KPI marts.",
     # DuckDB allows one writer per file: steps share one process and run one after another.
     executor_def=dg.in_process_executor,

@@ -26,6 +26,9 @@ DEFAULTS: dict[str, str] = {
     "READER_DUCKDB_PATH": "",  # empty: EXPORT_DIR/kpis.duckdb
     "DUCKDB_LOCK_ATTEMPTS": "6",
     "DUCKDB_LOCK_WAIT_SECONDS": "30",
+    # Empty: no deadline. Minutes after which `kpi-pipeline run` stops like on SIGTERM.
+    "RUN_DEADLINE_MINUTES": "",
+    "ALERT_WEBHOOK_URL": "",
 }
 
 # Secrets a real run cannot do without; each maps to the source that needs it.

@@ -9,6 +9,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from connectors.duckdb_connect import probe_duckdb_lock
 from orchestration.project import dbt_project
 from orchestration.resources import WarehouseResource
+from orchestration.run_control import interrupt_process_on_stop, raise_if_stopped
 from orchestration.run_lock import duckdb_lock_wait
 
 
@@ -47,7 +48,11 @@ def kpi_dbt_assets(
     config: DbtBuildConfig,
 ):
     """Build and test every model; a failing test stops the models downstream of it."""
+    raise_if_stopped("dbt build")
     with warehouse.lock():
         # dbt's own connection cannot wait for a reader's lock: wait here, then let go to dbt.
         probe_duckdb_lock(warehouse.path(), duckdb_lock_wait())
-        yield from dbt.cli(dbt_build_args(config), context=context).stream()
+        invocation = dbt.cli(dbt_build_args(config), context=context)
+        # A stop (signal, deadline) interrupts dbt, which rolls back the model it is building.
+        with interrupt_process_on_stop(invocation.process, "dbt build"):
+            yield from invocation.stream()

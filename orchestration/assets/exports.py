@@ -8,6 +8,7 @@ from dagster_dbt import get_asset_key_for_model
 from orchestration.assets.dbt import kpi_dbt_assets
 from orchestration.dashboard import refresh_dashboard
 from orchestration.resources import PublishResource, WarehouseResource
+from orchestration.run_control import raise_if_stopped
 from publishing import EXPORT_COLUMNS
 
 # Published nightly around 02:00: a publication older than 26 h means consumers see stale data.
@@ -29,6 +30,8 @@ PUBLICATION_FRESHNESS_POLICY = dg.FreshnessPolicy.time_window(
 def published_exports(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, publisher: PublishResource
 ) -> dg.MaterializeResult:
+    # Once a stop is requested nothing is published: consumers keep the previous publication.
+    raise_if_stopped("publish")
     with warehouse.lock():
         result = publisher.publish(warehouse.path(), log=context.log.info)
     dashboard = refresh_dashboard(context.log.info, context.log.error)

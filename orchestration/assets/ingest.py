@@ -15,10 +15,13 @@ from connectors.registry import (
 )
 from orchestration.erasure import erasure_config
 from orchestration.resources import SourcesResource, WarehouseResource
+from orchestration.run_control import fatal_errors_not_retried, raise_if_stopped, should_stop
 from orchestration.run_lock import duckdb_lock_wait
 
 # Network blips are the common failure; a bounded asset-level retry sits above the HTTP layer's
 # own per-request retries and re-reads from the committed cursor, so it never duplicates data.
+# Errors that would fail again unchanged (401/403/400, malformed body, unreachable base URL, spent
+# daily quota, a requested stop) bypass it: see run_control.fatal_errors_not_retried.
 INGEST_RETRY_POLICY = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL)
 
 # The nightly run starts at 02:00; a stream not refreshed for 26 h means a run was skipped/failed.
@@ -79,9 +82,10 @@ def build_ingest_asset(stream_name: str) -> dg.AssetsDefinition:
         sources: SourcesResource,
         warehouse: WarehouseResource,
     ) -> dg.MaterializeResult:
+        raise_if_stopped(stream_name)
         stream = sources.streams()[stream_name]
         try:
-            with warehouse.lock():
+            with warehouse.lock(), fatal_errors_not_retried():
                 result = sync_stream(
                     stream,
                     warehouse.path(),
@@ -89,6 +93,7 @@ def build_ingest_asset(stream_name: str) -> dg.AssetsDefinition:
                     on_progress=ProgressReporter(context.log.info),
                     erasure=erasure_config(),  # erased people are scrubbed on landing
                     lock_wait=duckdb_lock_wait(),
+                    should_stop=should_stop,
                 )
         except WarehouseLockedError as error:  # already waited its bounded time: no retry
             raise dg.Failure(description=str(error), allow_retries=False) from error
