@@ -17,8 +17,10 @@ import duckdb
 import pytest
 from sandbox_streams import AS_OF, CAPS, sandbox_streams
 
+from connectors.errors import StopRequested
 from connectors.registry import Stream, SyncProgress, reconcile, sync_stream
 from connectors.sandbox import RunningSandbox, SandboxConfig, start_sandbox
+from connectors.stopping import StopToken
 from connectors.warehouse import RAW_STREAMS, raw_table
 
 HERE = Path(__file__).resolve().parent
@@ -64,18 +66,18 @@ def kill_mid_sync(sandbox: RunningSandbox, path: Path, after_checkpoints: int) -
 
 
 def stop_mid_sync(streams: dict[str, Stream], path: Path) -> None:
-    """Stop a run between two pages of the contacts search, after a checkpoint.
-
-    TODO(sigterm): when `kpi-pipeline run` handles SIGTERM (issue 7 item 4, another branch),
-    replace this with a SIGTERM sent to a real `kpi-pipeline run` process mid-sync.
-    """
+    """Stop a run between two pages of the contacts search, after a checkpoint, the way SIGTERM
+    does: the signal handler of `kpi-pipeline run` sets the stop token the loader asks after each
+    page (a real SIGTERM to a real run is tests/orchestration/test_stop_signals.py)."""
+    token = StopToken()
 
     def stop(progress: SyncProgress) -> None:
         if progress.checkpoint and progress.records >= 20:
-            raise KeyboardInterrupt("stopped mid-sync")
+            token.request("SIGTERM")
 
-    with pytest.raises(KeyboardInterrupt):
-        sync_stream(streams["hubspot/contacts"], path, "stopped", stop, checkpoint_records=20)
+    with pytest.raises(StopRequested):
+        sync_stream(streams["hubspot/contacts"], path, "stopped", stop, checkpoint_records=20,
+                    should_stop=token)  # fmt: skip
 
 
 def live_and_fresh_warehouses(tmp_path: Path) -> tuple[Path, Path]:
