@@ -12,6 +12,7 @@ from connectors.registry import (
     reconcile,
     sync_stream,
 )
+from connectors.schema_drift import detect_schema_drift
 from orchestration.resources import SourcesResource, WarehouseResource
 
 # Network blips are the common failure; a bounded asset-level retry sits above the HTTP layer's
@@ -84,7 +85,13 @@ def build_ingest_asset(stream_name: str) -> dg.AssetsDefinition:
                 run_id=context.run_id,
                 on_progress=ProgressReporter(context.log.info),
             )
-        return dg.MaterializeResult(metadata=result_metadata(result))
+            drift = detect_schema_drift(warehouse.path(), stream_name, context.run_id)
+        metadata = result_metadata(result)
+        if notice := drift.describe():
+            # A notice, not a failure: the dbt not_all_null tests block what breaks a KPI.
+            context.log.warning(notice)
+            metadata["schema_drift"] = notice
+        return dg.MaterializeResult(metadata=metadata)
 
     return _ingest
 
