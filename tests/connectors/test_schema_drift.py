@@ -4,6 +4,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from connectors.landing import sync_stream
 from connectors.schema_drift import SchemaDrift, detect_schema_drift
 from connectors.streams import Page, RecordShape
@@ -87,3 +89,18 @@ def test_few_records_or_a_sparse_field_raise_no_vanished_notice(tmp_path: Path) 
     # then: nothing to report
     assert small == SchemaDrift("hubspot/deals")
     assert sparse == SchemaDrift("hubspot/deals")
+
+
+def test_ids_above_2_53_and_a_phone_turned_integer_land_digit_for_digit(tmp_path: Path) -> None:
+    # given: a record whose id exceeds 2^53 and whose phone changed from text to a JSON integer
+    db = tmp_path / "warehouse.duckdb"
+    record = deals(1, 1, "2026-06-01T00:00:00Z")[0]
+    record |= {"id": 9007199254740993, "phone": 33612345678}
+    # when
+    land(db, "run-1", [record])
+    # then: the VARCHAR key and the stored JSON hold the exact digits, never a rounded double
+    with duckdb.connect(str(db)) as con:
+        row = con.execute(
+            "SELECT id, record ->> '$.id', record ->> '$.phone' FROM raw_hubspot.deals"
+        ).fetchone()
+    assert row == ("9007199254740993", "9007199254740993", "33612345678")
