@@ -135,7 +135,8 @@ def _write_audited(
     # A check switched off (a deliberate purge) accepts the new level: start the window anew,
     # or the following nights would be judged against the level before the purge.
     carried = config.min_volume_ratio and config.min_measure_ratio
-    return ExportBuild(work, tables), audited, max(histories, key=len, default=[]) if carried else []
+    history = max(histories, key=len, default=[]) if carried else []
+    return ExportBuild(work, tables), audited, history
 
 
 def _stage_all(
