@@ -71,7 +71,7 @@ def test_property_null_across_the_board_fails_the_build_naming_it(warehouse_copy
     )
     # then: one failure per emptied field, each named, and nothing else failed
     assert "Failure in test not_all_null_stg_hubspot__deals_pipeline_id " in done.stdout
-    assert "Failure in test not_all_null_stg_hubspot__contacts_phone_raw " in done.stdout
+    assert "Failure in test not_all_null_stg_hubspot__contacts_phone_raw__200 " in done.stdout
     assert "ERROR=2 " in done.stdout
 
 
