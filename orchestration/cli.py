@@ -3,6 +3,7 @@
 import argparse
 import sys
 from datetime import date
+from pathlib import Path
 
 from orchestration.pipeline_run import RunSummary
 from orchestration.run_lock import ConcurrentRunError
@@ -42,13 +43,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("prepare", help="parse the dbt project into target/manifest.json")
 
+    report = commands.add_parser(
+        "report", help="draw the KPI dashboard (one HTML file) from the published exports"
+    )
+    report.add_argument(
+        "--exports", type=Path, default=None, help="publication folder (default EXPORT_DIR/current)"
+    )
+    report.add_argument(
+        "--output", type=Path, default=None, help="HTML file (default EXPORT_DIR/dashboard.html)"
+    )
+
     link = commands.add_parser(
         "looker-link", help="print a Looker Studio (Data Studio) URL creating a report on GCS"
     )
     link.add_argument("--bucket", default="", help="GCS bucket (default: LOOKER_GCS_BUCKET)")
     link.add_argument("--prefix", default="", help="GCS prefix (default: LOOKER_GCS_PREFIX)")
-    link.add_argument("--report-id", default=None, help="template report to copy")
+    link.add_argument(
+        "--report-id",
+        default="",
+        help="template report to copy (one link for every table); without it, one link per table",
+    )
     link.add_argument("--name", default="Sales KPIs by channel and agent", help="report name")
+
+    dictionary = commands.add_parser(
+        "dictionary", help="write docs/data_dictionary.md from the export contract"
+    )
+    dictionary.add_argument("--check", action="store_true", help="fail if the page is stale")
     return parser
 
 
@@ -113,20 +133,60 @@ def prepare_command(_: argparse.Namespace) -> int:
     return 0
 
 
+def report_command(args: argparse.Namespace) -> int:
+    from orchestration.dashboard import default_dashboard_path, default_exports_folder
+    from orchestration.settings import load_dotenv_file
+    from publishing.dashboard import PublicationNotFoundError, write_dashboard
+
+    load_dotenv_file()
+    exports = args.exports or default_exports_folder()
+    try:
+        path = write_dashboard(exports, args.output or default_dashboard_path())
+    except PublicationNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"Dashboard written to {path} (open it in a browser; it needs no network)")
+    return 0
+
+
 def looker_link_command(args: argparse.Namespace) -> int:
-    from orchestration.looker_link import build_report_link, table_folders
+    from orchestration.looker_link import build_report_link, build_table_links, table_folders
     from orchestration.settings import load_dotenv_file, setting
     from publishing import EXPORT_COLUMNS
 
     load_dotenv_file()
-    bucket = args.bucket or setting("LOOKER_GCS_BUCKET")
-    if not bucket:
-        print("error: no bucket: pass --bucket or set LOOKER_GCS_BUCKET", file=sys.stderr)
+    try:
+        folders = table_folders(
+            args.bucket or setting("LOOKER_GCS_BUCKET"),
+            args.prefix or setting("LOOKER_GCS_PREFIX"),
+            list(EXPORT_COLUMNS),
+        )
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
-    folders = table_folders(
-        bucket, args.prefix or setting("LOOKER_GCS_PREFIX"), list(EXPORT_COLUMNS)
+    if args.report_id:
+        print(build_report_link(folders, args.name, args.report_id).url)
+        return 0
+    # Google's default report holds one data source: one report per table, and a hint.
+    print(
+        "note: no --report-id, so one report per table; for one report on every table, build a "
+        "template (docs/looker_studio.md) and pass --report-id",
+        file=sys.stderr,
     )
-    print(build_report_link(folders, args.name, args.report_id))
+    for link in build_table_links(folders, args.name):
+        print(f"{link.label}\t{link.url}")
+    return 0
+
+
+def dictionary_command(args: argparse.Namespace) -> int:
+    from publishing.dictionary_doc import DICTIONARY_PATH, dictionary_is_current, write_dictionary
+
+    if args.check:
+        if dictionary_is_current():
+            return 0
+        print(f"error: {DICTIONARY_PATH} is stale: run `kpi-pipeline dictionary`", file=sys.stderr)
+        return 1
+    print(f"wrote {write_dictionary()}")
     return 0
 
 
@@ -136,7 +196,9 @@ def main(argv: list[str] | None = None) -> int:
         "run": run_command,
         "sandbox": sandbox_command,
         "prepare": prepare_command,
+        "report": report_command,
         "looker-link": looker_link_command,
+        "dictionary": dictionary_command,
     }
     return handlers[args.command](args)
 

@@ -2,9 +2,9 @@
 
 # Bump when a column is added (at the end, never renamed or reordered): Looker Studio data sources
 # need "Refresh fields", and the manifest tells consumers which contract a publication follows.
-CONTRACT_VERSION = 1
+CONTRACT_VERSION = 2  # 2: the ninth export, kpi_conversations_daily
 
-# The mart schema the dbt project writes the eight export tables to.
+# The mart schema the dbt project writes the export tables to.
 MART_SCHEMA = "marts"
 
 # Column order is part of the public interface: Looker Studio never re-reads a changed header.
@@ -48,6 +48,11 @@ EXPORT_COLUMNS: dict[str, list[str]] = {
         "missed_out_of_hours", "voicemails", "talk_seconds", "wait_seconds",
         "missed_called_back_1h", "missed_called_back_24h",
     ],
+    "kpi_conversations_daily": [
+        "date", "channel_group", "channel", "channel_label", "business_line", "agent_id",
+        "agent_name", "team", "direction", "conversations", "replied_conversations",
+        "first_response_seconds", "replied_within_5m", "messages_in", "messages_out",
+    ],
 }  # fmt: skip
 
 # One row per combination of these columns; files are sorted by them.
@@ -60,7 +65,12 @@ GRAIN_COLUMNS: dict[str, list[str]] = {
     "kpi_customer_cohorts": ["cohort_month", "months_since_first_order"],
     "kpi_leads_daily": ["date", "channel", "agent_id"],
     "kpi_calls_daily": ["date", "business_line", "agent_id", "direction"],
+    "kpi_conversations_daily": ["date", "business_line", "channel", "agent_id", "direction"],
 }
+
+# Tables fed by one kind of source only: published empty (header only) while no source of that
+# kind is enabled, so one Looker Studio report template fits every deployment.
+SOURCE_KIND_OF_TABLE: dict[str, str] = {"kpi_conversations_daily": "messaging"}
 
 # Columns that must be real DATEs: Looker Studio's date-range controls need a Date field.
 DATE_COLUMNS: frozenset[str] = frozenset(
@@ -79,6 +89,8 @@ MEASURE_COLUMNS: frozenset[str] = frozenset(
         "leads_won", "leads_responded", "response_seconds", "leads_responded_within_5m",
         "calls", "answered_calls", "missed_calls", "missed_out_of_hours", "voicemails",
         "talk_seconds", "wait_seconds", "missed_called_back_1h", "missed_called_back_24h",
+        "conversations", "replied_conversations", "first_response_seconds", "replied_within_5m",
+        "messages_in", "messages_out",
     }
 )  # fmt: skip
 

@@ -125,6 +125,12 @@ DEFAULT_INVARIANTS: tuple[Invariant, ...] = (
         "AND missed_called_back_1h <= missed_called_back_24h "
         "AND missed_called_back_24h <= missed_calls",
     ),
+    _every_row(
+        "conversations_bounds",
+        "kpi_conversations_daily",
+        "replied_within_5m <= replied_conversations AND replied_conversations <= conversations "
+        "AND (direction = 'inbound' OR replied_conversations = 0)",
+    ),
     _no_pii_patterns(),
 )
 

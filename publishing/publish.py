@@ -37,6 +37,8 @@ class PublishConfig:
         invariants: the invariant queries to run; add RAW_INVARIANTS when raw tables exist.
         work_dir: where files are first written; on EXPORT_DIR's file system they are
             hard-linked into place instead of copied. A temporary folder by default.
+        enabled_source_kinds: the kinds of source this deployment reads (crm, telephony,
+            messaging): an export fed only by a kind not listed may be published empty.
     """
 
     reporting_timezone: str = "Europe/Paris"
@@ -45,6 +47,7 @@ class PublishConfig:
     min_measure_ratio: float = 0.8
     invariants: tuple[Invariant, ...] = DEFAULT_INVARIANTS
     work_dir: Path | None = None
+    enabled_source_kinds: frozenset[str] = frozenset({"crm", "telephony"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +122,7 @@ def _write_audited(
             histories,
             config.min_volume_ratio,
             config.min_measure_ratio,
+            config.enabled_source_kinds,
         )
         tables = tuple(
             build_table(

@@ -40,6 +40,11 @@ export_agent_ids as (
         'kpi_calls_daily.agent_id' as export_column,
         kpi_calls_daily.agent_id
     from {{ ref('kpi_calls_daily') }} as kpi_calls_daily
+    union all
+    select
+        'kpi_conversations_daily.agent_id' as export_column,
+        kpi_conversations_daily.agent_id
+    from {{ ref('kpi_conversations_daily') }} as kpi_conversations_daily
 ),
 
 dim_agents as (

@@ -12,6 +12,7 @@
     'kpi_customer_cohorts': ['cohort_month', 'months_since_first_order'],
     'kpi_leads_daily': ['date', 'channel', 'agent_id'],
     'kpi_calls_daily': ['date', 'business_line', 'agent_id', 'direction'],
+    'kpi_conversations_daily': ['date', 'business_line', 'channel', 'agent_id', 'direction'],
 } %}
 
 with

@@ -6,6 +6,7 @@ import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from orchestration.assets.dbt import kpi_dbt_assets
+from orchestration.dashboard import refresh_dashboard
 from orchestration.resources import PublishResource, WarehouseResource
 from publishing import EXPORT_COLUMNS
 
@@ -23,15 +24,17 @@ PUBLICATION_FRESHNESS_POLICY = dg.FreshnessPolicy.time_window(
     # consumers keep the previous publication (write-audit-publish).
     deps=[get_asset_key_for_model([kpi_dbt_assets], table) for table in EXPORT_COLUMNS],
     freshness_policy=PUBLICATION_FRESHNESS_POLICY,
-    description="The eight kpi_* marts, audited then swapped in at once on every target.",
+    description="The nine kpi_* marts, audited then swapped in at once on every target.",
 )
 def published_exports(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, publisher: PublishResource
 ) -> dg.MaterializeResult:
     with warehouse.lock():
         result = publisher.publish(warehouse.path(), log=context.log.info)
+    dashboard = refresh_dashboard(context.log.info, context.log.error)
     return dg.MaterializeResult(
         metadata={
+            "dashboard": dashboard,
             "version": result.version,
             "rows": sum(result.row_counts.values()),
             **{f"rows_{table}": count for table, count in result.row_counts.items()},

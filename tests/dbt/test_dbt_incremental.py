@@ -25,7 +25,8 @@ def land_late_calls(path: str) -> None:
                    NUMBER_PARIS, USER_LEA)  # fmt: skip
     with duckdb.connect(path) as con:
         con.execute(
-            "insert into raw_aircall.calls values (?, ?, null, false, ?, 'late-run')",
+            "insert into raw_aircall.calls (id, record, modified_at, is_archived, _loaded_at,"
+            " _run_id) values (?, ?, null, false, ?, 'late-run')",
             [str(late["id"]), json.dumps(late, sort_keys=True), LATE_LOAD],
         )
         con.execute(

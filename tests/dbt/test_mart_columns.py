@@ -1,4 +1,4 @@
-"""The eight Looker Studio marts have exactly the columns of kpis.md, in its order."""
+"""The nine Looker Studio marts have exactly the columns of kpis.md, in its order."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def export_columns(document: str) -> dict[str, list[str]]:
     return exports
 
 
-def test_kpis_document_lists_the_eight_exports() -> None:
+def test_kpis_document_lists_the_nine_exports() -> None:
     # given / when
     exports = export_columns(kpis_document())
     # then
@@ -44,6 +44,7 @@ def test_kpis_document_lists_the_eight_exports() -> None:
         [
             "kpi_sales_daily", "kpi_agent_credit_daily", "kpi_targets_monthly", "kpi_customers",
             "kpi_retention_monthly", "kpi_customer_cohorts", "kpi_leads_daily", "kpi_calls_daily",
+            "kpi_conversations_daily",
         ]
     )  # fmt: skip
 
@@ -53,6 +54,7 @@ def test_kpis_document_lists_the_eight_exports() -> None:
     [
         "kpi_sales_daily", "kpi_agent_credit_daily", "kpi_targets_monthly", "kpi_customers",
         "kpi_retention_monthly", "kpi_customer_cohorts", "kpi_leads_daily", "kpi_calls_daily",
+        "kpi_conversations_daily",
     ],
 )  # fmt: skip
 def test_mart_columns_match_kpis_md_in_order(dbt_warehouse: DbtWarehouse, mart: str) -> None:

@@ -24,7 +24,7 @@ def test_run_reports_progress_per_stream_and_a_summary(pipeline_run):
     assert "Checks:" in pipeline_run.output and " 0 failed" in pipeline_run.output
 
 
-def test_run_builds_all_eight_marts(pipeline_run):
+def test_run_builds_all_nine_marts(pipeline_run):
     with duckdb.connect(str(pipeline_run.duckdb_path), read_only=True) as con:
         tables = con.execute(
             "select table_name from information_schema.tables "
@@ -33,6 +33,7 @@ def test_run_builds_all_eight_marts(pipeline_run):
     assert [name for (name,) in tables] == [
         "kpi_agent_credit_daily",
         "kpi_calls_daily",
+        "kpi_conversations_daily",
         "kpi_customer_cohorts",
         "kpi_customers",
         "kpi_leads_daily",

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from orchestration.cli import build_parser
+from publishing import EXPORT_COLUMNS
 
 SECRETS = ("HUBSPOT_ACCESS_TOKEN", "AIRCALL_API_ID", "AIRCALL_API_TOKEN", "PII_HASH_KEY")
 
@@ -55,7 +56,9 @@ def test_looker_link_prints_one_gcs_data_source_per_export_table():
     url = completed.stdout.strip()
     assert url.startswith("https://lookerstudio.google.com/reporting/create?c.reportId=tmpl-1")
     assert "ds.ds7.path=acme-bi%2Fkpis%2Fkpi_calls_daily" in url
-    assert "ds.ds8" not in url
+    # one alias per contract table, no more
+    assert f"ds.ds{len(EXPORT_COLUMNS) - 1}.path=" in url
+    assert f"ds.ds{len(EXPORT_COLUMNS)}." not in url
 
 
 def test_looker_link_without_a_bucket_says_what_to_set():

@@ -15,6 +15,7 @@ KPI_MARTS = (
     "kpi_customer_cohorts",
     "kpi_leads_daily",
     "kpi_calls_daily",
+    "kpi_conversations_daily",
 )
 
 

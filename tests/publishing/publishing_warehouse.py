@@ -59,6 +59,12 @@ SCHEMAS: dict[str, tuple[tuple[str, str], ...]] = {
         ("wait_seconds", COUNT), ("missed_called_back_1h", COUNT),
         ("missed_called_back_24h", COUNT),
     ),
+    "kpi_conversations_daily": (
+        ("date", DATE), *CHANNEL, ("business_line", TEXT), *AGENT, ("direction", TEXT),
+        ("conversations", COUNT), ("replied_conversations", COUNT),
+        ("first_response_seconds", COUNT), ("replied_within_5m", COUNT),
+        ("messages_in", COUNT), ("messages_out", COUNT),
+    ),
 }  # fmt: skip
 
 LEA = ("a1b2c3d4e5f6", "Léa Martin", "Équipe Nord")
@@ -122,7 +128,7 @@ RAW_COLUMNS = (
 
 
 def create_marts(connection: duckdb.DuckDBPyConnection) -> None:
-    """Create the eight empty `marts.kpi_*` tables with kpis.md's columns and types."""
+    """Create the nine empty `marts.kpi_*` tables with kpis.md's columns and types."""
     connection.execute("CREATE SCHEMA IF NOT EXISTS marts")
     for table, columns in SCHEMAS.items():
         column_list = ", ".join(f'"{name}" {data_type}' for name, data_type in columns)

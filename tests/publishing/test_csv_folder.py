@@ -10,7 +10,14 @@ from pathlib import Path
 import duckdb
 from publishing_helpers import csv_files
 
-from publishing import EXPORT_COLUMNS, GRAIN_COLUMNS, CsvFolderTarget, PublishConfig, publish
+from publishing import (
+    CONTRACT_VERSION,
+    EXPORT_COLUMNS,
+    GRAIN_COLUMNS,
+    CsvFolderTarget,
+    PublishConfig,
+    publish,
+)
 from publishing.manifest import verify_folder
 
 NOW = datetime(2026, 5, 20, 3, 0, tzinfo=UTC)
@@ -111,7 +118,7 @@ def test_manifest_records_schema_version_counts_checksums_and_generation_time(
 ) -> None:
     publish(warehouse, [csv_target], now=NOW)
     manifest = json.loads((export_dir / "current" / "manifest.json").read_text())
-    assert manifest["schema_version"] == 1
+    assert manifest["schema_version"] == CONTRACT_VERSION == 2
     assert manifest["generated_at"] == "2026-05-20T03:00:00Z"
     assert manifest["tables"]["kpi_calls_daily"]["row_count"] == 3
     assert len(manifest["tables"]["kpi_calls_daily"]["files"][0]["sha256"]) == 64

@@ -131,3 +131,35 @@ def test_a_missing_raw_table_fails_a_raw_invariant_rather_than_skipping_it(
     mutate(warehouse, "DROP TABLE raw_aircall.calls")
     with pytest.raises(PublishValidationError, match=r"calls_match_raw_calls.*could not run"):
         publish(warehouse, [csv_target], WITH_RAW)
+
+
+def test_an_empty_conversations_export_is_published_with_its_header_when_no_messaging_source(
+    warehouse: Path, export_dir: Path, csv_target: CsvFolderTarget
+) -> None:
+    # given: a deployment with a CRM and telephony only; kpi_conversations_daily has no rows
+    config = PublishConfig(enabled_source_kinds=frozenset({"crm", "telephony"}))
+    # when
+    result = publish(warehouse, [csv_target], config)
+    # then: published, header only, so one Looker Studio template fits every deployment
+    assert result.row_counts["kpi_conversations_daily"] == 0
+    exported = (export_dir / "current" / "kpi_conversations_daily.csv").read_text()
+    assert exported.splitlines() == [
+        "date,channel_group,channel,channel_label,business_line,agent_id,agent_name,team,"
+        "direction,conversations,replied_conversations,first_response_seconds,"
+        "replied_within_5m,messages_in,messages_out"
+    ]
+
+
+def test_an_empty_conversations_export_blocks_publication_when_messaging_is_enabled(
+    warehouse: Path, export_dir: Path, csv_target: CsvFolderTarget
+) -> None:
+    # given: a messaging source is enabled, yet its export has no rows
+    config = PublishConfig(enabled_source_kinds=frozenset({"crm", "telephony", "messaging"}))
+    # when
+    with pytest.raises(PublishValidationError) as raised:
+        publish(warehouse, [csv_target], config)
+    # then
+    assert ("not_empty", "kpi_conversations_daily") in {
+        (f.check, f.table) for f in raised.value.failures
+    }
+    assert not (export_dir / "current").exists()

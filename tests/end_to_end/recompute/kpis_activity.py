@@ -1,4 +1,4 @@
-"""kpi_leads_daily and kpi_calls_daily, recomputed."""
+"""kpi_leads_daily, kpi_calls_daily and kpi_conversations_daily, recomputed."""
 
 from __future__ import annotations
 
@@ -115,3 +115,10 @@ def calls_daily(w: Warehouse) -> list[Row]:
             (day, ch.group, ch.channel, ch.label, line, *w.agent_dims(agent), direction, *m)
         )
     return sorted(rows, key=lambda r: (r[0], r[4] or "", r[5], r[8]))
+
+
+def conversations_daily(w: Warehouse) -> list[Row]:
+    """Conversations of the messaging sources. No messaging source is ingested yet, so kpis.md
+    ("Messaging rules") gives none: the export must be published with its header only. The
+    first messaging source replaces this with the recomputation of its raw messages."""
+    return []

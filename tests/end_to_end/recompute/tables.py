@@ -1,4 +1,4 @@
-"""The eight export tables: columns (kpis.md order), grain and how each column compares."""
+"""The nine export tables: columns (kpis.md order), grain and how each column compares."""
 
 from __future__ import annotations
 
@@ -156,6 +156,24 @@ TABLES = (
         ),
         ("date", "business_line", "agent_id", "direction"),
         kpis_activity.calls_daily,
+    ),
+    Table(
+        "kpi_conversations_daily",
+        (
+            "date",
+            *CHANNEL,
+            "business_line",
+            *AGENT,
+            "direction",
+            "conversations",
+            "replied_conversations",
+            "first_response_seconds",
+            "replied_within_5m",
+            "messages_in",
+            "messages_out",
+        ),
+        ("date", "business_line", "channel", "agent_id", "direction"),
+        kpis_activity.conversations_daily,
     ),
 )
 
