@@ -12,10 +12,8 @@ from pathlib import Path
 import duckdb
 from dbt_harness import DbtWarehouse, run_dbt
 
-MARTS = (
-    "kpi_sales_daily", "kpi_agent_credit_daily", "kpi_targets_monthly", "kpi_customers",
-    "kpi_retention_monthly", "kpi_customer_cohorts", "kpi_leads_daily", "kpi_calls_daily",
-)  # fmt: skip
+from publishing.contract import EXPORT_COLUMNS
+
 ABOVE_2_53 = "9007199254740993"  # 2^53 + 1: the first integer a double cannot hold
 INT64_MAX = "9223372036854775807"
 
@@ -43,7 +41,10 @@ def _build_deals(warehouse: DbtWarehouse) -> subprocess.CompletedProcess[str]:
 
 def _marts(path: Path) -> dict[str, list[tuple]]:
     with duckdb.connect(str(path), read_only=True) as con:
-        return {t: con.execute(f"select * from marts.{t} order by all").fetchall() for t in MARTS}
+        return {
+            table: con.execute(f"select * from marts.{table} order by all").fetchall()
+            for table in EXPORT_COLUMNS
+        }
 
 
 def test_renamed_deal_amount_fails_the_build_naming_amount(warehouse_copy):
