@@ -1,4 +1,7 @@
-"""Audit checks run before anything is published: contract, grain, non-empty, NULLs, volume."""
+"""Audit checks run before anything is published: contract, grain, non-empty, NULLs.
+
+The volume and measure-total checks against earlier publications are in publishing.measures.
+"""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -155,30 +158,3 @@ def _grain_failures(
             f"duplicate rows for grain ({', '.join(GRAIN_COLUMNS[table])}), e.g. {examples}",
         )
     ]
-
-
-def volume_failures(
-    row_counts: Mapping[str, int], previous: Mapping[str, int], min_ratio: float
-) -> list[CheckFailure]:
-    """Fail tables whose row count fell below `min_ratio` x the previous publication's.
-
-    Args:
-        row_counts: this publication's rows per table.
-        previous: the previous publication's rows per table (tables absent there pass).
-        min_ratio: e.g. 0.5 fails a drop to less than half; 0 disables the check.
-
-    Returns:
-        One failure per table that dropped too much.
-    """
-    failures = []
-    for table, rows in row_counts.items():
-        before = previous.get(table)
-        if before and rows < before * min_ratio:
-            failures.append(
-                CheckFailure(
-                    "volume",
-                    table,
-                    f"{rows} rows, below {min_ratio:.0%} of the previous publication's {before}",
-                )
-            )
-    return failures

@@ -2,16 +2,25 @@
 
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from publishing.build import ExportBuild
 from publishing.contract import CONTRACT_VERSION
+from publishing.measures import HISTORY_LENGTH, PublicationStats
 
 MANIFEST_NAME = "manifest.json"
 
 
-def manifest_bytes(build: ExportBuild, version: str, generated_at: datetime) -> bytes:
+def manifest_bytes(
+    build: ExportBuild,
+    version: str,
+    generated_at: datetime,
+    measures: Mapping[str, Decimal] | None = None,
+    history: Sequence[PublicationStats] = (),
+) -> bytes:
     """Serialise the manifest of a publication.
 
     The generation time lives here only, never in the CSV files, so that re-publishing unchanged
@@ -21,6 +30,9 @@ def manifest_bytes(build: ExportBuild, version: str, generated_at: datetime) -> 
         build: the exported tables.
         version: the publication's version id.
         generated_at: when the publication was generated (written in UTC).
+        measures: key measure totals (publishing.measures), written as exact decimal strings.
+        history: the publications before this one, newest first; the first
+            HISTORY_LENGTH - 1 are kept, so with this one they make the trailing window.
 
     Returns:
         Pretty-printed JSON with sorted keys, UTF-8, ending with a newline.
@@ -43,7 +55,15 @@ def manifest_bytes(build: ExportBuild, version: str, generated_at: datetime) -> 
             for table in build.tables
         },
     }
+    if measures is not None:
+        document["measures"] = {name: str(value) for name, value in sorted(measures.items())}
+        document["history"] = [entry.as_json() for entry in history[: HISTORY_LENGTH - 1]]
     return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def read_manifest(data: bytes | str | None) -> dict[str, object]:
+    """Parse a published manifest; an absent one is an empty dict (no publication yet)."""
+    return json.loads(data) if data else {}
 
 
 def row_counts(manifest: dict[str, object]) -> dict[str, int]:

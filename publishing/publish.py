@@ -10,11 +10,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from connectors.duckdb_connect import DEFAULT_LOCK_WAIT, LockWait, connect_duckdb
-from publishing.audit import audit_marts, check_build
+from publishing.audit import AuditResult, audit_marts, check_build, target_history
 from publishing.build import DEFAULT_SPLIT_BYTES, ExportBuild, build_table
 from publishing.contract import EXPORT_COLUMNS
 from publishing.invariants import DEFAULT_INVARIANTS, Invariant
 from publishing.manifest import manifest_bytes
+from publishing.measures import PublicationStats
 from publishing.targets.base import (
     Committed,
     Publication,
@@ -35,8 +36,11 @@ class PublishConfig:
     Attributes:
         reporting_timezone: the zone timestamps are written in (REPORTING_TIMEZONE).
         split_bytes: files larger than this are split into `<table>/part-NNNN.csv`.
-        min_volume_ratio: fail a table whose rows drop below this share of the previous
-            publication's (0 disables, e.g. after a deliberate purge).
+        min_volume_ratio: fail a table whose rows drop below this share of the trailing median
+            of the last publications (0 disables, e.g. after a deliberate purge).
+        min_measure_ratio: fail a key measure (revenue won, opportunities created and won,
+            calls, leads) whose total drops below this share of its trailing median (0
+            disables). All-time totals barely move from night to night, so this is tighter.
         invariants: the invariant queries to run; add RAW_INVARIANTS when raw tables exist.
         work_dir: where files are first written; on EXPORT_DIR's file system they are
             hard-linked into place instead of copied. A temporary folder by default.
@@ -48,6 +52,7 @@ class PublishConfig:
     reporting_timezone: str = "Europe/Paris"
     split_bytes: int = DEFAULT_SPLIT_BYTES
     min_volume_ratio: float = 0.5
+    min_measure_ratio: float = 0.8
     invariants: tuple[Invariant, ...] = DEFAULT_INVARIANTS
     work_dir: Path | None = None
     enabled_source_kinds: frozenset[str] = frozenset({"crm", "telephony"})
@@ -101,30 +106,37 @@ def publish(
     generated_at = now or datetime.now(UTC)
     sweep_stale_work_dirs(config.work_dir)  # folders of killed publishes
     with tempfile.TemporaryDirectory(prefix=work_dir_prefix(), dir=config.work_dir) as work:
-        build, counts = _write_audited(Path(duckdb_path), Path(work), config, targets)
+        build, audited, history = _write_audited(Path(duckdb_path), Path(work), config, targets)
         version = (
             f"{generated_at:%Y%m%dT%H%M%SZ}-{build.content_sha256[:12]}-{secrets.token_hex(2)}"
         )
-        publication = Publication(build, version, manifest_bytes(build, version, generated_at))
+        manifest = manifest_bytes(build, version, generated_at, audited.measures, history)
+        publication = Publication(build, version, manifest)
         on_step("built")
         staged = _stage_all(targets, publication, on_step)
         locations = _commit_all(staged, targets, version)
     logger.info("published %s to %s", version, ", ".join(locations))
-    return PublishResult(version, build.content_sha256, counts, tuple(locations))
+    return PublishResult(version, build.content_sha256, audited.row_counts, tuple(locations))
 
 
 def _write_audited(
     duckdb_path: Path, work: Path, config: PublishConfig, targets: Sequence[Target]
-) -> tuple[ExportBuild, dict[str, int]]:
-    """Audit and write every table from one read-only snapshot of the warehouse."""
+) -> tuple[ExportBuild, AuditResult, list[PublicationStats]]:
+    """Audit and write every table from one read-only snapshot of the warehouse.
+
+    Returns:
+        The files, what the audit measured, and the longest target history (carried on in the
+        new manifest, so a target added later inherits the trailing window).
+    """
     with connect_duckdb(duckdb_path, read_only=True, lock_wait=config.lock_wait) as connection:
         connection.execute("BEGIN TRANSACTION")
-        previous = [target.previous_row_counts() for target in targets]
-        counts = audit_marts(
+        histories = [target_history(target) for target in targets]
+        audited = audit_marts(
             connection,
             config.invariants,
-            previous,
+            histories,
             config.min_volume_ratio,
+            config.min_measure_ratio,
             config.enabled_source_kinds,
         )
         tables = tuple(
@@ -138,8 +150,12 @@ def _write_audited(
             for table in EXPORT_COLUMNS
         )
         connection.execute("COMMIT")
-    check_build(counts, tables)
-    return ExportBuild(work, tables), counts
+    check_build(audited.row_counts, tables)
+    # A check switched off (a deliberate purge) accepts the new level: start the window anew,
+    # or the following nights would be judged against the level before the purge.
+    carried = config.min_volume_ratio and config.min_measure_ratio
+    history = max(histories, key=len, default=[]) if carried else []
+    return ExportBuild(work, tables), audited, history
 
 
 def _stage_all(

@@ -13,6 +13,7 @@ from connectors.registry import (
     reconcile,
     sync_stream,
 )
+from connectors.schema_drift import detect_schema_drift
 from orchestration.erasure import erasure_config
 from orchestration.resources import SourcesResource, WarehouseResource
 from orchestration.run_control import fatal_errors_not_retried, raise_if_stopped, should_stop
@@ -95,9 +96,15 @@ def build_ingest_asset(stream_name: str) -> dg.AssetsDefinition:
                     lock_wait=duckdb_lock_wait(),
                     should_stop=should_stop,
                 )
+                drift = detect_schema_drift(warehouse.path(), stream_name, context.run_id)
         except WarehouseLockedError as error:  # already waited its bounded time: no retry
             raise dg.Failure(description=str(error), allow_retries=False) from error
-        return dg.MaterializeResult(metadata=result_metadata(result))
+        metadata = result_metadata(result)
+        if notice := drift.describe():
+            # A notice, not a failure: the dbt not_all_null tests block what breaks a KPI.
+            context.log.warning(notice)
+            metadata["schema_drift"] = notice
+        return dg.MaterializeResult(metadata=metadata)
 
     return _ingest
 

@@ -70,6 +70,11 @@ class Target(Protocol):
         """Rows per table of the visible publication; empty when there is none yet."""
         ...
 
+    def previous_manifest(self) -> dict[str, object]:
+        """The visible publication's parsed manifest (optional: publishing.measures falls back
+        to previous_row_counts for a target without it); empty when there is none yet."""
+        ...
+
     def stage(self, publication: Publication, hook: StepHook) -> Staged:
         """Write the publication where readers cannot see it yet."""
         ...

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from publishing.manifest import MANIFEST_NAME, row_counts
+from publishing.manifest import MANIFEST_NAME, read_manifest, row_counts
 from publishing.targets.base import Publication, StepHook
 
 VERSIONS = "versions"
@@ -56,6 +56,11 @@ class CsvFolderTarget:
         if not path.is_file():
             return {}
         return row_counts(json.loads(path.read_text(encoding="utf-8")))
+
+    def previous_manifest(self) -> dict[str, object]:
+        """The parsed `current/manifest.json` (totals and history included); empty if none."""
+        path = self.config.export_dir / CURRENT / MANIFEST_NAME
+        return read_manifest(path.read_bytes() if path.is_file() else None)
 
     def stage(self, publication: Publication, hook: StepHook) -> "StagedFolder":
         """Copy the files and manifest into `.staging-<version>/`, fsynced, under the lock.

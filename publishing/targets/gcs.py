@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from google.cloud import storage
 
 from publishing.build import ExportFile, TableExport
-from publishing.manifest import MANIFEST_NAME, row_counts
+from publishing.manifest import MANIFEST_NAME, read_manifest, row_counts
 from publishing.targets.base import Publication, StepHook
 
 STAGING = "_staging"
@@ -68,6 +68,11 @@ class GcsTarget:
         if not blob.exists():
             return {}
         return row_counts(json.loads(blob.download_as_bytes()))
+
+    def previous_manifest(self) -> dict[str, object]:
+        """The parsed published manifest.json (totals and history included); empty if none."""
+        blob = self._bucket().blob(_join(self.config.prefix, MANIFEST_NAME))
+        return read_manifest(blob.download_as_bytes() if blob.exists() else None)
 
     def stage(self, publication: Publication, hook: StepHook) -> "StagedObjects":
         """Upload every file and the manifest under `_staging/<version>/`."""

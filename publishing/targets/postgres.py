@@ -95,6 +95,19 @@ class PostgresTarget:
                 return {}
             return {name: int(rows) for name, rows in connection.execute(query)}
 
+    def previous_manifest(self) -> dict[str, object]:
+        """The manifest stored with the published tables (same on every row); empty if none."""
+        query = sql.SQL("SELECT manifest FROM {}.{} LIMIT 1").format(
+            sql.Identifier(self.config.schema), sql.Identifier(MANIFEST_TABLE)
+        )
+        with psycopg.connect(self.config.dsn) as connection:
+            exists = connection.execute(
+                "SELECT to_regclass(%s) IS NOT NULL",
+                [f'"{self.config.schema}"."{MANIFEST_TABLE}"'],
+            ).fetchone()
+            row = connection.execute(query).fetchone() if exists and exists[0] else None
+        return dict(row[0]) if row and row[0] else {}
+
     def stage(self, publication: Publication, hook: StepHook) -> "StagedSchema":
         """COPY every table into the staging schema and commit there (invisible to readers)."""
         # autocommit: each `transaction()` block below is then exactly one BEGIN...COMMIT.

@@ -23,9 +23,16 @@ class DbtWarehouse:
 
 
 def run_dbt(
-    path: Path, scratch: Path, *args: str, env: dict[str, str] | None = None
+    path: Path,
+    scratch: Path,
+    *args: str,
+    env: dict[str, str] | None = None,
+    check: bool = True,
 ) -> subprocess.CompletedProcess[str]:
-    """Run dbt on `path` with target/ and logs/ under `scratch`; fail the test on error."""
+    """Run dbt on `path` with target/ and logs/ under `scratch`; fail the test on error.
+
+    With `check=False` a failed run is returned instead, for tests that expect dbt to fail.
+    """
     env = os.environ | {"DUCKDB_PATH": str(path), "PII_HASH_KEY": PII_HASH_KEY} | (env or {})
     dbt = Path(sys.executable).with_name("dbt")
     command = [
@@ -33,7 +40,7 @@ def run_dbt(
         "--target-path", str(scratch / "target"), "--log-path", str(scratch / "logs"),
     ]  # fmt: skip
     done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
+    if check and done.returncode != 0:
         pytest.fail(
             f"dbt {args[0]} failed ({done.returncode}):\n{done.stdout[-6000:]}{done.stderr}"
         )

@@ -170,3 +170,55 @@ def test_a_failing_dbt_test_blocks_publication_and_keeps_the_previous_one(
     ]
     assert published == []
     assert snapshot(export_dir) == before
+
+
+def test_renamed_deal_amount_blocks_publication_naming_amount(pipeline_run, tmp_path, monkeypatch):
+    # given: a published warehouse whose HubSpot deals now say `amount_eur` instead of `amount`
+    # (issue 7: this once passed every test and published revenue 0.00)
+    duckdb_path = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(pipeline_run.duckdb_path, duckdb_path)
+    export_dir = tmp_path / "exports"
+    shutil.copytree(pipeline_run.export_dir, export_dir, symlinks=True)
+    before = snapshot(export_dir)
+    manifest_before = (export_dir / "current" / "manifest.json").read_bytes()
+    with duckdb.connect(str(duckdb_path)) as con:
+        con.execute(
+            """
+            update raw_hubspot.deals set record = json_merge_patch(record, json_object(
+                'properties', json_object('amount', null,
+                                          'amount_eur', record -> '$.properties.amount')))
+            """
+        )
+    for name, value in pipeline_run.environment.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("DUCKDB_PATH", str(duckdb_path))
+    monkeypatch.setenv("EXPORT_DIR", str(export_dir))
+    from orchestration.definitions import defs
+
+    # when: dbt and the publication run
+    job = defs.resolve_implicit_global_asset_job_def().get_subset(
+        asset_selection={
+            key
+            for key in defs.resolve_asset_graph().get_all_asset_keys()
+            if key.path[0] not in {"hubspot", "aircall"}
+        }
+    )
+    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    # then: the failed check names `amount`, nothing was published, the exports are untouched
+    failed_checks = [
+        event.event_specific_data.check_name
+        for event in result.all_events
+        if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        and not event.event_specific_data.passed
+    ]
+    assert failed_checks == ["not_all_null_stg_hubspot__deals_amount"]
+    assert not result.success
+    published = [
+        event
+        for event in result.all_events
+        if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
+        and event.materialization.asset_key.path[0] == "looker_studio"
+    ]
+    assert published == []
+    assert snapshot(export_dir) == before
+    assert (export_dir / "current" / "manifest.json").read_bytes() == manifest_before

@@ -10,7 +10,14 @@ from publishing_helpers import csv_files
 from publishing_servers import GCS_BUCKET
 from publishing_warehouse import PII_NEEDLES
 
-from publishing import EXPORT_COLUMNS, CsvFolderTarget, PublishConfig, find_pii, publish
+from publishing import (
+    EXPORT_COLUMNS,
+    CsvFolderTarget,
+    PublishConfig,
+    PublishValidationError,
+    find_pii,
+    publish,
+)
 from publishing.targets.gcs import GcsConfig, GcsTarget
 
 PREFIX = "looker/kpis"
@@ -98,3 +105,18 @@ def test_republishing_unchanged_marts_rewrites_identical_objects(
     assert {k: v for k, v in first.items() if k != manifest} == {
         k: v for k, v in second.items() if k != manifest
     }
+
+
+def test_measure_baseline_comes_from_the_published_manifest_object(
+    warehouse: Path, gcs_target: GcsTarget
+) -> None:
+    # given: a publication whose manifest.json object carries the totals
+    publish(warehouse, [gcs_target])
+    assert gcs_target.previous_manifest()["measures"]["leads_created"] == "4"
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute("UPDATE marts.kpi_leads_daily SET leads_created = 0, "
+                           "leads_with_opportunity = 0, leads_won = 0, leads_responded = 0, "
+                           "leads_responded_within_5m = 0")  # fmt: skip
+    # when / then
+    with pytest.raises(PublishValidationError, match=r"measure_total \[leads_created\]: total 0,"):
+        publish(warehouse, [gcs_target])

@@ -2,11 +2,18 @@
 
 from pathlib import Path
 
+import duckdb
 import psycopg
 import pytest
 from publishing_warehouse import PII_NEEDLES
 
-from publishing import EXPORT_COLUMNS, CsvFolderTarget, find_pii, publish
+from publishing import (
+    EXPORT_COLUMNS,
+    CsvFolderTarget,
+    PublishValidationError,
+    find_pii,
+    publish,
+)
 from publishing.targets.postgres import PostgresConfig, PostgresTarget
 
 READER = "looker_reader"
@@ -137,3 +144,18 @@ def test_volume_baseline_comes_from_the_published_manifest_table(
 ) -> None:
     publish(warehouse, [pg_target])
     assert pg_target.previous_row_counts()["kpi_agent_credit_daily"] == 6
+
+
+def test_measure_baseline_comes_from_the_manifest_stored_with_the_published_tables(
+    warehouse: Path, pg_target: PostgresTarget
+) -> None:
+    # given: a publication whose manifest (with its totals) lives in the published schema
+    publish(warehouse, [pg_target])
+    assert pg_target.previous_manifest()["measures"]["revenue_won"] == "1334.49"
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute("UPDATE marts.kpi_calls_daily SET calls = 0, answered_calls = 0, "
+                           "missed_calls = 0, missed_out_of_hours = 0, "
+                           "missed_called_back_1h = 0, missed_called_back_24h = 0")  # fmt: skip
+    # when / then: the drop is measured against that manifest
+    with pytest.raises(PublishValidationError, match=r"measure_total \[calls\]: total 0, .*: 6\)"):
+        publish(warehouse, [pg_target])
