@@ -49,6 +49,7 @@ def three_nights(
     return streams
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "source_ahead_seconds",
     [pytest.param(SKEW_SECONDS, id="source-5min-ahead"), pytest.param(-SKEW_SECONDS, id="behind")],
@@ -71,6 +72,7 @@ def test_sync_source_clock_skew_loses_and_duplicates_nothing(
         assert raw_content(path, name) == raw_content(reference, name), name
 
 
+@pytest.mark.slow
 def test_sync_without_a_lookback_loses_calls_when_the_source_clock_is_behind(
     tmp_path: Path,
 ) -> None:

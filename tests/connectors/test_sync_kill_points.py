@@ -103,6 +103,7 @@ def sandbox_and_reference(tmp_path_factory: pytest.TempPathFactory):
         yield sandbox, reference
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("point", ["extract", "load", "between-data-and-state"])
 def test_sync_killed_at_any_point_reruns_to_the_uninterrupted_table(
     sandbox_and_reference, tmp_path: Path, point: str

@@ -90,6 +90,7 @@ def datetime_bounds(sent: list[tuple[str, str, Any, Any]]) -> list[str]:
     return bounds
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "zone_name",
     [pytest.param("Etc/GMT+8", id="utc-8"), pytest.param("Europe/Moscow", id="utc+3")],
