@@ -158,7 +158,7 @@ def test_a_failing_dbt_test_blocks_publication_and_keeps_the_previous_one(
                    json_merge_patch(record, '{"id": "bad-1", "properties": {
                        "amount_in_home_currency": null, "deal_currency_code": "XAU",
                        "hs_object_id": "bad-1"}}'),
-                   modified_at, is_archived, _loaded_at, _run_id, _deleted_at
+                   modified_at, is_archived, _loaded_at, _run_id
             from raw_hubspot.deals where not is_archived limit 1
             """
         )
