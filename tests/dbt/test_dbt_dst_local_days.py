@@ -77,8 +77,8 @@ def test_dbt_dst_nights_keep_every_hour_once_and_local_days_of_23_and_25_hours(
     spring, fall = DST_DAYS[zone]
     assert (expected[spring], expected[fall]) == (23, 25)  # the calendar itself, as a guard
     # when
-    # (the project's unit tests pin Europe/Paris dates, so they are left out of this build)
-    run_dbt(path, tmp_path, "build", "--select", "+kpi_calls_daily", "--exclude", "test_type:unit",
+    # (the project's unit tests of these models run too: they must hold in any reporting zone)
+    run_dbt(path, tmp_path, "build", "--select", "+kpi_calls_daily",
             "--indirect-selection", "cautious", env={"REPORTING_TIMEZONE": zone})  # fmt: skip
     # then: one fact per call, at its UTC instant, none doubled or dropped by the clock change
     with duckdb.connect(str(path), read_only=True) as con:
