@@ -96,7 +96,10 @@ def _fields_of(item: PublishedItem, index: int) -> Iterable[tuple[str, list[str]
     if isinstance(item, Path):
         files = sorted(p for p in item.rglob("*") if p.is_file()) if item.is_dir() else [item]
         for path in files:
-            yield from _text_units(str(path), path.read_bytes())
+            if path.suffix == ".duckdb":
+                yield from _duckdb_units(path)
+            else:
+                yield from _text_units(str(path), path.read_bytes())
     elif isinstance(item, bytes | bytearray):
         yield from _text_units(f"blob #{index}", bytes(item))
     elif isinstance(item, Mapping):
@@ -112,5 +115,25 @@ def _text_units(location: str, data: bytes) -> Iterable[tuple[str, list[str], bo
     # cells never join into a "number".
     if not location.endswith(".csv"):
         yield location, [text], False
-    for line_number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        yield f"{location}:{line_number}", row, True
+    try:
+        for line_number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+            yield f"{location}:{line_number}", row, True
+    except csv.Error:
+        return  # not CSV-shaped text: the whole-text search above covered it
+
+
+def _duckdb_units(path: Path) -> Iterable[tuple[str, list[str], bool]]:
+    """Every cell of every table of a DuckDB file (the published reader copy), row by row: its
+    bytes are pages, not text, so a value could be split or compressed there."""
+    import duckdb
+
+    with duckdb.connect(str(path), read_only=True) as connection:
+        tables = connection.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_type = 'BASE TABLE' ORDER BY ALL"
+        ).fetchall()
+        for schema, table in tables:
+            rows = connection.execute(f'SELECT * FROM "{schema}"."{table}"').fetchall()
+            for number, row in enumerate(rows, start=1):
+                cells = ["" if value is None else str(value) for value in row]
+                yield f"{path}:{schema}.{table}:{number}", cells, True

@@ -42,3 +42,20 @@ def test_find_pii_searches_rows_and_downloaded_blobs() -> None:
 def test_find_pii_does_not_join_digits_of_neighbouring_numeric_cells() -> None:
     # "6,12345678" are two measures, not the phone number 612345678
     assert find_pii([b"a,b,c\n6,12345678,0\n"], ["+33 6 12 34 56 78"]) == []
+
+
+def test_find_pii_reads_the_cells_of_a_published_duckdb_file(tmp_path: Path) -> None:
+    # given: the reader copy, a DuckDB file whose pages hold a planted e-mail and phone
+    import duckdb
+
+    path = tmp_path / "kpis.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("CREATE SCHEMA marts")
+        connection.execute("CREATE TABLE marts.kpi_x (agent_name VARCHAR, calls BIGINT)")
+        connection.execute("INSERT INTO marts.kpi_x VALUES ('Léa', 3), ('lea@example.com', 1)")
+        connection.execute("INSERT INTO marts.kpi_x VALUES ('06 12 34 56 78', 2)")
+    # when
+    hits = find_pii([tmp_path], ["LEA@example.com", "+33612345678", "absent@example.com"])
+    # then
+    assert sorted(hit.needle for hit in hits) == ["+33612345678", "LEA@example.com"]
+    assert all(":marts.kpi_x:" in hit.location for hit in hits)
