@@ -6,10 +6,12 @@ lag does) while later changes move our cursor past it, then letting it appear.
 """
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sync_testkit import raw_content, sandbox_config, streams_for
 
+from connectors.hubspot.search import SearchCursor
 from connectors.registry import sync_stream
 from connectors.sandbox import RunningSandbox, start_sandbox
 from connectors.sandbox.objects import ObjectStore
@@ -38,7 +40,7 @@ def late_commit_nights(sandbox: RunningSandbox, path: Path, overlap_minutes: int
     set_visibility(sandbox.business.deals, late, time.time() + 3600)
     sync_stream(streams_for(sandbox, overlap_minutes=overlap_minutes)[DEALS], path, "run-1")
     late_modified = sandbox.business.deals.get(int(late)).updated_ms
-    assert parse_timestamp(stream_cursor(path, DEALS)) > parse_timestamp(late_modified)
+    assert SearchCursor.parse(stream_cursor(path, DEALS)).until > parse_timestamp(late_modified)
     set_visibility(sandbox.business.deals, late, 0.0)
     return late
 
@@ -99,6 +101,7 @@ def test_sync_split_inside_one_second_keeps_milliseconds_and_loses_nothing(
         night = sync_stream(streams_for(sandbox, overlap_minutes=0)[DEALS], path, "run-2")
         sync_stream(streams_for(sandbox)[DEALS], fresh, "fresh")
     # then: the cursor kept the milliseconds, the second change landed, the first is not doubled
-    assert cursor == format_timestamp(parse_timestamp(first_ms))
+    night_end_ms = datetime.fromtimestamp(night_end, tz=UTC)
+    assert format_timestamp(SearchCursor.parse(cursor).until) == format_timestamp(night_end_ms)
     assert (night.inserted, night.updated) == (0, 1)
     assert raw_content(path, DEALS) == raw_content(fresh, DEALS)

@@ -51,7 +51,7 @@ def land_hourly_calls(path: Path, instants: list[dt.datetime]) -> None:
     with duckdb.connect(str(path)) as con:
         con.execute("delete from raw_aircall.calls")
         con.executemany(
-            "insert into raw_aircall.calls values (?, ?, null, false, ?, 'dst-run')",
+            "insert into raw_aircall.calls values (?, ?, null, false, ?, 'dst-run', null)",
             [(str(c["id"]), json.dumps(c, sort_keys=True), LOADED_AT) for c in calls],
         )
 

@@ -154,7 +154,7 @@ def test_a_failing_dbt_test_blocks_publication_and_keeps_the_previous_one(
         con.execute(
             """
             insert into raw_hubspot.deals
-                (id, record, modified_at, is_archived, _loaded_at, _run_id)
+                (id, record, modified_at, is_archived, _loaded_at, _run_id, _deleted_at)
             select 'bad-' || id,
                    json_merge_patch(record, '{"id": "bad-1", "properties": {
                        "amount_in_home_currency": null, "deal_currency_code": "XAU",

@@ -5,8 +5,8 @@ stg_hubspot__owners as (
     select * from {{ ref('stg_hubspot__owners') }}
 ),
 
-stg_aircall__users as (
-    select * from {{ ref('stg_aircall__users') }}
+int_telephony_users_unioned as (
+    select * from {{ ref('int_telephony_users_unioned') }}
 ),
 
 owner_identities as (
@@ -41,12 +41,12 @@ hubspot_user_identities as (
 user_identities as (
     select
         'aircall_user' as source_system,
-        stg_aircall__users.user_id as source_id,
-        {{ agent_id('stg_aircall__users.email', "'aircall_user_' || stg_aircall__users.user_id") }}
+        int_telephony_users_unioned.user_id as source_id,
+        {{ agent_id('int_telephony_users_unioned.email', "'aircall_user_' || int_telephony_users_unioned.user_id") }}
             as agent_id,
-        lower(trim(stg_aircall__users.email)) as email_normalised,
+        lower(trim(int_telephony_users_unioned.email)) as email_normalised,
         false as is_archived
-    from stg_aircall__users
+    from int_telephony_users_unioned
 ),
 
 unioned as (

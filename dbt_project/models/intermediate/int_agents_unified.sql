@@ -9,8 +9,8 @@ stg_hubspot__owners as (
     select * from {{ ref('stg_hubspot__owners') }}
 ),
 
-stg_aircall__users as (
-    select * from {{ ref('stg_aircall__users') }}
+int_telephony_users_unioned as (
+    select * from {{ ref('int_telephony_users_unioned') }}
 ),
 
 stg_aircall__teams as (
@@ -52,15 +52,15 @@ user_first_teams as (
 users_with_agent as (
     select
         int_agent_identities_mapped.agent_id,
-        stg_aircall__users.user_id,
-        stg_aircall__users.user_name,
+        int_telephony_users_unioned.user_id,
+        int_telephony_users_unioned.user_name,
         user_first_teams.first_team_name
-    from stg_aircall__users
+    from int_telephony_users_unioned
     inner join int_agent_identities_mapped
         on int_agent_identities_mapped.source_system = 'aircall_user'
-            and stg_aircall__users.user_id = int_agent_identities_mapped.source_id
+            and int_telephony_users_unioned.user_id = int_agent_identities_mapped.source_id
     left join user_first_teams
-        on stg_aircall__users.user_id = user_first_teams.user_id
+        on int_telephony_users_unioned.user_id = user_first_teams.user_id
 ),
 
 owner_attributes as (

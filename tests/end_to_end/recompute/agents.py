@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from .raw import RawData
+from .raw import AircallUser, Call, RawData
 
 UNASSIGNED = "unassigned"
 
@@ -42,10 +42,26 @@ def agent_key(email: str | None, fallback: str) -> str:
     return hashlib.md5(email.strip().lower().encode("utf-8")).hexdigest()[:12]
 
 
+def telephony_users(raw: RawData) -> list[AircallUser]:
+    """The users list, plus every user only calls still name (removed from the account since),
+    as its latest call gives it (architecture.md, "agent_id")."""
+    listed = {user.id for user in raw.users}
+    latest: dict[str, Call] = {}
+    for call in raw.calls:
+        if call.user_id is None or call.user_id in listed:
+            continue
+        seen = latest.get(call.user_id)
+        if seen is None or (call.started_at, call.id) > (seen.started_at, seen.id):
+            latest[call.user_id] = call
+    named = [AircallUser(uid, c.user_name, c.user_email) for uid, c in sorted(latest.items())]
+    return [*raw.users, *named]
+
+
 def build_agents(raw: RawData) -> Agents:
     """Owner data wins for name and team; the telephony user fills the gaps."""
+    users = telephony_users(raw)
     owner_agent = {o.id: agent_key(o.email, f"hubspot_owner_{o.id}") for o in raw.owners}
-    user_agent = {u.id: agent_key(u.email, f"aircall_user_{u.id}") for u in raw.users}
+    user_agent = {u.id: agent_key(u.email, f"aircall_user_{u.id}") for u in users}
     names: dict[str, str] = {}
     teams: dict[str, str] = {}
     # Active owners first so that an archived duplicate never shadows the live record.
@@ -57,7 +73,7 @@ def build_agents(raw: RawData) -> Agents:
         if owner.primary_team and agent_id not in teams:
             teams[agent_id] = owner.primary_team
     first_team = _first_team_by_user(raw)
-    for user in raw.users:
+    for user in users:
         agent_id = user_agent[user.id]
         if user.name and agent_id not in names:
             names[agent_id] = user.name

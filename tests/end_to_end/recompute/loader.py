@@ -135,6 +135,8 @@ def parse_call(record: dict[str, Any]) -> Call:
         number_digits=_text(number.get("digits")),
         missed_reason=_text(record.get("missed_call_reason")),
         voicemail=_text(record.get("voicemail")),
+        user_name=_text(user.get("name")),
+        user_email=_text(user.get("email")),
     )
 
 

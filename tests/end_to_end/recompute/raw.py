@@ -84,6 +84,8 @@ class Call:
     number_digits: str | None
     missed_reason: str | None
     voicemail: str | None
+    user_name: str | None = None  # the agent as the call names it
+    user_email: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,11 @@ renamed as (
         {{ epoch_seconds_to_timestamp("source.record ->> '$.started_at'") }} as started_at,
         {{ epoch_seconds_to_timestamp("source.record ->> '$.answered_at'") }} as answered_at,
         {{ epoch_seconds_to_timestamp("source.record ->> '$.ended_at'") }} as ended_at,
-        source._loaded_at as loaded_at
+        source._loaded_at as loaded_at,
+
+        -- strings: the agent as the call names it, for users no longer in the users list
+        nullif(trim(source.record ->> '$.user.name'), '') as user_name,
+        nullif(trim(source.record ->> '$.user.email'), '') as user_email
 
     from source
 )
