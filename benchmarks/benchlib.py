@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results"
-DEFAULT_WORK = ROOT / "data" / "bench"
+# run_all.py --quick points both at a scratch folder, so a smoke run never overwrites figures.
+RESULTS = Path(os.environ.get("KPI_BENCH_RESULTS") or ROOT / "benchmarks" / "results")
+DEFAULT_WORK = Path(os.environ.get("KPI_BENCH_WORK") or ROOT / "data" / "bench")
 SEED = 42
 PII_KEY = "benchmark-key"
 

@@ -1,4 +1,4 @@
-"""Node-level breakdown of a `dbt build` from its run_results.json: models vs tests vs dbt itself."""
+"""Node-level breakdown of a `dbt build` (run_results.json): models vs tests vs dbt itself."""
 
 from __future__ import annotations
 

@@ -59,7 +59,8 @@ def _columns(
         (name, kind)
         for name, kind in con.execute(
             "SELECT column_name, data_type FROM information_schema.columns "
-            "WHERE table_catalog = ? AND table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+            "WHERE table_catalog = ? AND table_schema = ? AND table_name = ? "
+            "ORDER BY ordinal_position",
             [catalog, schema, table],
         ).fetchall()
     ]

@@ -132,8 +132,12 @@ def floor_run(url: str, folder: Path) -> dict[str, dict[str, float]]:
     aircall.auth = (AIRCALL_API_ID, AIRCALL_API_TOKEN)
     jobs = {
         "aircall/calls": ("calls", lambda: _aircall_windows(aircall, url, folder)),
-        "hubspot/contacts": ("results", lambda: _hubspot_list(session, url, "contacts", CONTACT_PROPERTIES, folder)),
-        "hubspot/deals": ("results", lambda: _hubspot_list(session, url, "deals", DEAL_PROPERTIES, folder)),
+        "hubspot/contacts": (
+            "results", lambda: _hubspot_list(session, url, "contacts", CONTACT_PROPERTIES, folder)
+        ),
+        "hubspot/deals": (
+            "results", lambda: _hubspot_list(session, url, "deals", DEAL_PROPERTIES, folder)
+        ),
     }  # fmt: skip
     requests_made(url)
     with duckdb.connect(str(folder / "floor.duckdb")) as con:

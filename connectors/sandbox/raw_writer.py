@@ -67,11 +67,35 @@ def write_raw(
         for stream, records in stream_records(business).items():
             con.execute(f"DELETE FROM {raw_table(stream)}")
             written[stream] = _load(con, stream, records, shapes[stream], Path(tmp), run_id)
+        backdate_loaded_at(con, business.calendar.end)
         for stream, cursor in _cursors(con, business).items():
             con.execute(
                 f"INSERT OR REPLACE INTO {STATE_TABLE} VALUES (?, ?, now())", [stream, cursor]
             )
     return written
+
+
+def backdate_loaded_at(con: duckdb.DuckDBPyConnection, end_epoch_s: int) -> None:
+    """Set ``_loaded_at`` to when nightly syncs would have landed each row: 02:00 UTC the night
+    after the call started or the CRM record changed, never after the end of the year.
+
+    Rows written in one go would all share one load time, and dbt's incremental lookback
+    (INCREMENTAL_LOOKBACK_HOURS) would then re-process every row on the next night.
+    """
+    end = f"make_timestamptz({end_epoch_s} * 1000000)"
+    night = "date_trunc('day', {t}) + INTERVAL 26 HOUR"
+    started = "make_timestamptz(cast(record ->> '$.started_at' AS bigint) * 1000000)"
+    con.execute(
+        f"UPDATE raw_aircall.calls SET _loaded_at = least({end}, {night.format(t=started)})"
+    )
+    for stream in ("hubspot/deals", "hubspot/contacts", "hubspot/goal_targets"):
+        con.execute(
+            f"UPDATE {raw_table(stream)} SET _loaded_at = "
+            f"least({end}, coalesce({night.format(t='modified_at')}, {end}))"
+        )
+    for stream in ("hubspot/owners", "hubspot/deal_pipelines", "aircall/users",
+                   "aircall/numbers", "aircall/teams"):  # fmt: skip
+        con.execute(f"UPDATE {raw_table(stream)} SET _loaded_at = {end}")
 
 
 def stream_records(business: Business) -> dict[str, Iterable[dict[str, Any]]]:

@@ -49,7 +49,7 @@ class Size:
 # Calibrated on seed 42 (benchmarks/README.md has the measured counts): the S is
 # 50 agents and ~0.7 M calls, M 500 agents and ~7 M calls, L 3,000 agents and ~40 M calls.
 SIZES = {
-    "XS": Size("XS", 2, 0.7, 2.4),  # CI smoke: the S shape at a tenth of the volume
+    "XS": Size("XS", 2, 0.35, 1.2),  # CI smoke: the S shape (50 agents) at 1/20 of the volume
     "S": Size("S", 2, 7.0, 24.0),
     "M": Size("M", 20, 70.0, 240.0),
     "L": Size("L", 120, 700.0, 1400.0),
