@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -22,11 +23,13 @@ from breakdown import node_breakdown
 from compare import compare_kpis
 
 DBT = str(Path(sys.executable).with_name("dbt"))
+# A copy of the dbt project to try a model change on (benchmarks/README.md "Profile").
+PROJECT = Path(os.environ.get("KPI_BENCH_DBT_PROJECT") or ROOT / "dbt_project")
 
 
 def write_profiles(folder: Path, memory_limit: str | None) -> Path:
     """A copy of the project's profile, with DuckDB's memory_limit when asked."""
-    text = (ROOT / "dbt_project" / "profiles.yml").read_text(encoding="utf-8")
+    text = (PROJECT / "profiles.yml").read_text(encoding="utf-8")
     if memory_limit:
         text = text.replace(
             "        TimeZone: UTC", f"        TimeZone: UTC\n        memory_limit: {memory_limit}"
@@ -43,7 +46,7 @@ def dbt_build(warehouse: Path, work: Path, memory_limit: str | None, full_refres
     command = [DBT, "build", "--profiles-dir", str(profiles), "--target-path", str(target)]
     command += ["--full-refresh"] if full_refresh else []
     env = {"DUCKDB_PATH": str(warehouse), "PII_HASH_KEY": PII_KEY}
-    done = run_timed(command, env=env, cwd=ROOT / "dbt_project")
+    done = run_timed(command, env=env, cwd=PROJECT)
     if done.returncode != 0:
         raise SystemExit(f"dbt build failed:\n{done.output[-4000:]}")
     return done, target

@@ -82,7 +82,7 @@ def backdate_loaded_at(con: duckdb.DuckDBPyConnection, end_epoch_s: int) -> None
     Rows written in one go would all share one load time, and dbt's incremental lookback
     (INCREMENTAL_LOOKBACK_HOURS) would then re-process every row on the next night.
     """
-    end = f"make_timestamptz({end_epoch_s} * 1000000)"
+    end = f"make_timestamptz(CAST({end_epoch_s} AS BIGINT) * 1000000)"
     night = "date_trunc('day', {t}) + INTERVAL 26 HOUR"
     started = "make_timestamptz(cast(record ->> '$.started_at' AS bigint) * 1000000)"
     con.execute(

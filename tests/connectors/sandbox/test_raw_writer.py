@@ -71,3 +71,24 @@ def test_size_grows_agents_teams_and_lines(pod_business: Business):
     assert len({line.e164 for line in pod_business.lines}) == 20
     owner_teams = {team for a in pod_business.agents for team in a.hubspot_teams}
     assert len(owner_teams) == 8
+
+
+def test_raw_writer_backdates_loads_to_the_night_after_each_record(
+    tmp_path: Path, pod_business: Business
+):
+    # given a size written straight into raw
+    path = tmp_path / "direct.duckdb"
+    write_raw(path, pod_business)
+    end = dt.datetime.fromtimestamp(pod_business.calendar.end, dt.UTC)
+    # when reading the load times of calls
+    with duckdb.connect(str(path), read_only=True) as con:
+        con.execute("SET TimeZone = 'UTC'")
+        wrong, spread = con.execute(
+            "SELECT count(*) FILTER (WHERE _loaded_at <= make_timestamptz("
+            "cast(record ->> '$.started_at' AS bigint) * 1000000) OR _loaded_at > ?), "
+            "count(DISTINCT _loaded_at) FROM raw_aircall.calls",
+            [end],
+        ).fetchone()
+    # then every call was loaded after it started, by the end of the year, over many nights
+    assert wrong == 0
+    assert spread > 300
