@@ -103,6 +103,10 @@ def main() -> None:
             "dbt_build_s": dbt_s,
             "floor_s": floor_s,
             "ratio": round(dbt_s["median"] / floor_s["median"], 2),
+            # Paired per run (same load): the fairer ratio on a shared machine.
+            "paired_ratios": [round(d / f, 2) for d, f in zip(dbt_times, floor_times, strict=True)],
+            "dbt_runs_s": [round(t, 1) for t in dbt_times],
+            "floor_runs_s": [round(t, 1) for t in floor_times],
             "dbt_peak_rss_mb": max(dbt_rss),
             "floor_peak_rss_mb": max(floor_rss),
             "duckdb_mb_after_dbt": round(folder_mb(built)),
