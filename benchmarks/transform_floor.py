@@ -48,22 +48,12 @@ def register_udfs(con: duckdb.DuckDBPyConnection, pii_key: str) -> None:
     )
 
 
-def statements(script: str) -> list[str]:
-    """The script's statements (each ends with ';' at the end of a line)."""
-    return [
-        part.strip() for part in script.split(";\n") if part.strip() and not _comment_only(part)
-    ]
-
-
-def _comment_only(part: str) -> bool:
-    return all(line.strip().startswith("--") or not line.strip() for line in part.splitlines())
-
-
 def run_floor(
     warehouse: Path, run_started_at: dt.datetime, memory_limit: str | None = None
-) -> float:
-    """Build every kpi_floor table; return the seconds it took."""
+) -> tuple[float, list[tuple[float, str]]]:
+    """Build every kpi_floor table; return the seconds it took and each statement's seconds."""
     started = time.perf_counter()
+    timings: list[tuple[float, str]] = []
     with duckdb.connect(str(warehouse)) as con:
         if memory_limit:
             con.execute(f"SET memory_limit = '{memory_limit}'")
@@ -72,8 +62,12 @@ def run_floor(
         con.execute("SET VARIABLE run_started_at = CAST(? AS TIMESTAMPTZ)", [run_started_at])
         con.execute("SET VARIABLE seeds_dir = ?", [str(ROOT / "dbt_project" / "seeds")])
         for statement in con.extract_statements(SCRIPT.read_text(encoding="utf-8")):
+            began = time.perf_counter()
             con.execute(statement)
-    return time.perf_counter() - started
+            words = statement.query.split("kpi_floor.", 1)
+            name = words[1].split()[0] if len(words) > 1 else statement.query[:30]
+            timings.append((round(time.perf_counter() - began, 2), name))
+    return time.perf_counter() - started, timings
 
 
 def main() -> None:
@@ -83,8 +77,10 @@ def main() -> None:
     parser.add_argument("--memory-limit", default=None)
     args = parser.parse_args()
     moment = args.run_started_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    seconds = run_floor(args.warehouse, moment, args.memory_limit)
-    print(f"floor built in {seconds:.2f} s")
+    seconds, timings = run_floor(args.warehouse, moment, args.memory_limit)
+    print(f"floor built in {seconds:.2f} s; slowest statements:")
+    for took, name in sorted(timings, reverse=True)[:10]:
+        print(f"  {took:8.2f} s  {name}")
 
 
 if __name__ == "__main__":
