@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connectors.sandbox.calls import CallWorld
 from connectors.sandbox.callstore import CallStore
@@ -19,21 +19,31 @@ from connectors.sandbox.people import AIRCALL_TEAMS, build_agents
 from connectors.sandbox.phones import business_lines
 from connectors.sandbox.records import build_contacts, build_deals, build_goals
 
+if TYPE_CHECKING:
+    from connectors.sandbox.sizes import Staffing
+
 
 class Business:
     """Everything the simulated APIs serve. CRM objects live in memory; calls are lazy.
 
     Args:
         config: seed, scale and as_of fully determine the data (mutations aside).
+        staffing: a contact-centre size's lines, agents and call volume (sizes.py) instead of
+            the SME's; ``config.scale`` then scales the leads only.
     """
 
-    def __init__(self, config: SandboxConfig):
+    def __init__(self, config: SandboxConfig, staffing: Staffing | None = None):
         started = time.perf_counter()
         self.config = config
         self.calendar = Calendar.ending(config.as_of)
-        self.lines = business_lines()
-        self.agents = build_agents(config.seed, self.calendar.start, len(self.calendar.days))
-        customers = customer_pool(config.seed, config.scale)
+        self.lines = staffing.lines if staffing else business_lines()
+        self.agents = (
+            staffing.agents
+            if staffing
+            else build_agents(config.seed, self.calendar.start, len(self.calendar.days))
+        )
+        call_scale = staffing.call_scale if staffing else config.scale
+        customers = customer_pool(config.seed, call_scale)
         self.world = CallWorld(self.lines, self.agents, aircall_contacts(config.seed, customers))
         ctx = JourneyContext(self.calendar, self.lines, self.agents)
         plans = plan_year(config.seed, config.scale, ctx)
@@ -49,7 +59,7 @@ class Business:
         )
         self.pipelines = pipelines()
         noise = NoiseContext(
-            config.seed, config.scale, self.calendar, self.lines, self.agents, customers
+            config.seed, call_scale, self.calendar, self.lines, self.agents, customers
         )
         self.calls = CallStore(noise, plans.calls_by_day, self.world, config.call_day_cache)
         # Aircall ids deleted by mutations: users and numbers by id, teams by key.

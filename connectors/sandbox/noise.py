@@ -13,6 +13,12 @@ from connectors.sandbox.names import company, email, person
 from connectors.sandbox.people import Agent
 from connectors.sandbox.phones import BusinessLine, foreign_mobile, french_landline, french_mobile
 
+
+def team_role(key: str | None) -> str | None:
+    """The routing role of a team key: a size's pod team ``sales~3`` routes like ``sales``."""
+    return None if key is None else key.split("~")[0]
+
+
 WEEKDAY_VOLUME = (84, 80, 80, 78, 74, 18, 5)  # noise calls per day at scale 1, Monday first
 MONTH_FACTOR = {1: 1.1, 7: 0.85, 8: 0.6, 9: 1.15, 12: 0.8}
 
@@ -102,7 +108,7 @@ def _customer_calls_in(
     team = [
         a.index
         for a in staff
-        if a.aircall_team == ("support" if line.team_key == "support" else "sales")
+        if team_role(a.aircall_team) == ("support" if line.team_key == "support" else "sales")
     ]
     answerer = rng.choice(team) if team and rng.random() < 0.8 else None
     call = inbound(rng, (day, second), line_index, line, caller, answerer)
@@ -128,7 +134,7 @@ def _company_calls_out(
 ) -> CallFact:
     day = ctx.calendar.days[index]
     agent = rng.choice(staff)
-    team = "support" if agent.aircall_team == "support" else "sales"
+    team = "support" if team_role(agent.aircall_team) == "support" else "sales"
     lines = [i for i, line in enumerate(ctx.lines) if line.team_key == team]
     callee, contact = _customer(rng, ctx)
     start = local_instant(day, office_second(rng))

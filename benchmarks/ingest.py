@@ -1,0 +1,213 @@
+"""Ingest: the product's connectors against a floor, on the same sandbox process serving a size.
+
+Usage: .venv/bin/python benchmarks/ingest.py --size S
+The floor is a plain ``requests`` loop over the same records (Aircall: one window per day,
+split only when a day passes the 10,000-record cap; HubSpot: the list endpoint, 100 per page)
+writing the response bodies to disk, then ONE ``read_json`` per stream. Requests are counted by
+the sandbox itself (``/_sandbox/stats``) and compared with the vendor's minimum.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchlib import ROOT, folder_mb, record, self_peak_rss_mb
+
+from connectors.hubspot.streams import CONTACT_PROPERTIES, DEAL_PROPERTIES
+from connectors.registry import AircallConfig, HubSpotConfig, build_streams, sync_stream
+from connectors.sandbox.config import AIRCALL_API_ID, AIRCALL_API_TOKEN, HUBSPOT_TOKEN
+
+AS_OF = dt.date(2026, 6, 15)
+AIRCALL_CAP, AIRCALL_PAGE = 10_000, 50
+# The vendor's fewest requests for N records: Aircall 50 per page; HubSpot search 200 per page
+# (plus one v4 associations batch per 1,000 deals); small lists one page each.
+MINIMUM_PAGE = {"aircall/calls": 50, "hubspot/contacts": 200, "hubspot/deals": 200}
+
+
+@contextmanager
+def sandbox_process(size: str) -> Iterator[tuple[str, dict[str, int]]]:
+    """The size served by benchmarks/serve_size.py in a child process."""
+    command = [sys.executable, str(ROOT / "benchmarks" / "serve_size.py"), "--size", size]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        url, totals = "", {}
+        for line in child.stdout or []:
+            if line.startswith("URL "):
+                url = line.split()[1]
+            if line.startswith("TOTALS "):
+                totals = json.loads(line.removeprefix("TOTALS "))
+                break
+        yield url, totals
+    finally:
+        child.terminate()
+        child.wait(timeout=30)
+
+
+def requests_made(url: str) -> int:
+    stats = requests.get(f"{url}/_sandbox/stats", timeout=30).json()["requests"]
+    requests.delete(f"{url}/_sandbox/stats", timeout=30)
+    return sum(count for path, count in stats.items() if not path.startswith("/_sandbox"))
+
+
+def connector_run(url: str, path: Path) -> dict[str, dict[str, float]]:
+    """Sync every stream with the product's connectors; records, seconds, requests each."""
+    streams = build_streams(
+        HubSpotConfig(HUBSPOT_TOKEN, base_url=url),
+        AircallConfig(AIRCALL_API_ID, AIRCALL_API_TOKEN, base_url=url,
+                      start_date=AS_OF - dt.timedelta(days=400)),
+    )  # fmt: skip
+    requests_made(url)
+    figures = {}
+    for name, stream in streams.items():
+        result = sync_stream(stream, path, "bench")
+        figures[name] = {
+            "records": result.records,
+            "seconds": round(result.elapsed_seconds, 2),
+            "requests": requests_made(url),
+        }
+    return figures
+
+
+def _aircall_windows(session: requests.Session, url: str, folder: Path) -> int:
+    """Every call, one day per window; a day past the cap is split by its meta.total."""
+    start = int(dt.datetime.combine(AS_OF - dt.timedelta(days=400), dt.time(), dt.UTC).timestamp())
+    end, pages = int(time.time()), 0
+    spans = [(lower, min(lower + 86_399, end)) for lower in range(start, end, 86_400)]
+    while spans:
+        lower, upper = spans.pop(0)
+        params = {"from": lower, "to": upper, "order": "asc", "per_page": AIRCALL_PAGE}
+        first = session.get(f"{url}/v1/calls", params=params, timeout=60)
+        total = first.json()["meta"]["total"]
+        if total > AIRCALL_CAP:
+            parts = math.ceil(total / 9_000)
+            step = (upper - lower + 1) // parts + 1
+            spans[:0] = [(a, min(a + step - 1, upper)) for a in range(lower, upper + 1, step)]
+            continue
+        pages += 1
+        (folder / f"calls-{lower}-1.json").write_bytes(first.content)
+        for page in range(2, math.ceil(total / AIRCALL_PAGE) + 1):
+            body = session.get(f"{url}/v1/calls", params={**params, "page": page}, timeout=60)
+            (folder / f"calls-{lower}-{page}.json").write_bytes(body.content)
+    return pages
+
+
+def _hubspot_list(session: requests.Session, url: str, kind: str, properties: tuple[str, ...],
+                  folder: Path) -> None:  # fmt: skip
+    params = {"limit": 100, "properties": ",".join(properties)}
+    if kind == "deals":
+        params["associations"] = "contacts"
+    after, page = None, 0
+    while True:
+        query = {**params, **({"after": after} if after else {})}
+        body = session.get(f"{url}/crm/v3/objects/{kind}", params=query, timeout=60).content
+        page += 1
+        (folder / f"{kind}-{page:07d}.json").write_bytes(body)
+        following = json.loads(body).get("paging", {}).get("next")
+        if not following:
+            return
+        after = following["after"]
+
+
+def floor_run(url: str, folder: Path) -> dict[str, dict[str, float]]:
+    """The plain-client floor for calls, contacts and deals: fetch pages, then one read_json."""
+    figures = {}
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {HUBSPOT_TOKEN}"
+    aircall = requests.Session()
+    aircall.auth = (AIRCALL_API_ID, AIRCALL_API_TOKEN)
+    jobs = {
+        "aircall/calls": ("calls", lambda: _aircall_windows(aircall, url, folder)),
+        "hubspot/contacts": (
+            "results", lambda: _hubspot_list(session, url, "contacts", CONTACT_PROPERTIES, folder)
+        ),
+        "hubspot/deals": (
+            "results", lambda: _hubspot_list(session, url, "deals", DEAL_PROPERTIES, folder)
+        ),
+    }  # fmt: skip
+    requests_made(url)
+    with duckdb.connect(str(folder / "floor.duckdb")) as con:
+        for name, (key, fetch) in jobs.items():
+            started = time.perf_counter()
+            fetch()
+            table = name.replace("/", "_")
+            pattern = folder / f"{name.split('/')[1]}-*.json"
+            con.execute(
+                f"CREATE TABLE {table} AS SELECT unnest({key}) AS record "
+                f"FROM read_json('{pattern}', format = 'auto', maximum_object_size = 200000000)"
+            )
+            rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            figures[name] = {
+                "records": int(rows[0]) if rows else 0,
+                "seconds": round(time.perf_counter() - started, 2),
+                "requests": requests_made(url),
+            }
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", default="S")
+    args = parser.parse_args()
+    with (
+        tempfile.TemporaryDirectory(prefix="ingest-") as scratch,
+        sandbox_process(args.size) as (
+            url,
+            totals,
+        ),
+    ):
+        work = Path(scratch)
+        connector = connector_run(url, work / "warehouse.duckdb")
+        landing = folder_mb(work / "landing")
+        (work / "floor").mkdir()
+        floor = floor_run(url, work / "floor")
+        table = {}
+        for name, measured in floor.items():
+            ours = connector[name]
+            minimum = math.ceil(ours["records"] / MINIMUM_PAGE[name])
+            if name == "hubspot/deals":
+                minimum += math.ceil(ours["records"] / 1000)
+            table[name] = {
+                "connector_rec_s": round(ours["records"] / ours["seconds"]),
+                "floor_rec_s": round(measured["records"] / measured["seconds"]),
+                "share_of_floor": round(
+                    (ours["records"] / ours["seconds"])
+                    / (measured["records"] / measured["seconds"]),
+                    2,
+                ),
+                "requests_per_1000": round(1000 * ours["requests"] / ours["records"], 2),
+                "minimum_per_1000": round(1000 * minimum / ours["records"], 2),
+                "vs_minimum": round(ours["requests"] / minimum, 3),
+                "floor_requests": measured["requests"],
+            }
+        record(
+            "ingest",
+            {
+                "size": args.size,
+                "totals": totals,
+                "connector": connector,
+                "floor": floor,
+                "compare": table,
+                "landing_mb": round(landing),
+                "warehouse_mb": round(folder_mb(work / "warehouse.duckdb")),
+                "connector_process_peak_rss_mb": round(self_peak_rss_mb()),
+            },
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""`dbt build` against the transform floor on the same raw tables, results checked equal.
+
+Usage: .venv/bin/python benchmarks/transform.py --size S [--runs 3] [--memory-limit 6GB]
+Needs the size's raw layer first (benchmarks/write_size.py --size S). Each run copies the raw-only
+warehouse twice, builds one copy with dbt and the other with the floor (each in its own process,
+timed, peak RSS), then compares the nine kpi tables row for row. Prints the node-level breakdown
+of the last dbt run (models, tests, seeds, dbt's own time) and the slowest nodes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchlib import DEFAULT_WORK, PII_KEY, ROOT, folder_mb, python, record, run_timed, spread
+from breakdown import node_breakdown
+from compare import compare_kpis
+
+DBT = str(Path(sys.executable).with_name("dbt"))
+# A copy of the dbt project to try a model change on (benchmarks/README.md "Profile").
+PROJECT = Path(os.environ.get("KPI_BENCH_DBT_PROJECT") or ROOT / "dbt_project")
+
+
+def write_profiles(folder: Path, memory_limit: str | None) -> Path:
+    """A copy of the project's profile, with DuckDB's memory_limit when asked."""
+    text = (PROJECT / "profiles.yml").read_text(encoding="utf-8")
+    if memory_limit:
+        text = text.replace(
+            "        TimeZone: UTC", f"        TimeZone: UTC\n        memory_limit: {memory_limit}"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "profiles.yml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def dbt_build(warehouse: Path, work: Path, memory_limit: str | None, full_refresh: bool = False):
+    """Run `dbt build` on a warehouse; return the Timed child and its target folder."""
+    profiles = write_profiles(work / "profiles", memory_limit)
+    target = work / "target"
+    command = [DBT, "build", "--profiles-dir", str(profiles), "--target-path", str(target)]
+    command += ["--full-refresh"] if full_refresh else []
+    env = {"DUCKDB_PATH": str(warehouse), "PII_HASH_KEY": PII_KEY}
+    done = run_timed(command, env=env, cwd=PROJECT)
+    if done.returncode != 0:
+        raise SystemExit(f"dbt build failed:\n{done.output[-4000:]}")
+    return done, target
+
+
+def floor_build(warehouse: Path, run_started_at: str, memory_limit: str | None):
+    """Run the floor script in its own process on a warehouse."""
+    command = [python(), str(ROOT / "benchmarks" / "transform_floor.py"), str(warehouse)]
+    command += ["--run-started-at", run_started_at]
+    command += ["--memory-limit", memory_limit] if memory_limit else []
+    done = run_timed(command, env={"PII_HASH_KEY": PII_KEY})
+    if done.returncode != 0:
+        raise SystemExit(f"floor failed:\n{done.output[-4000:]}")
+    return done
+
+
+def run_started_at(target: Path) -> str:
+    """dbt's run timestamp (seconds) from run_results.json: the floor's "now"."""
+    metadata = json.loads((target / "run_results.json").read_text())["metadata"]
+    started = metadata.get("invocation_started_at") or metadata["generated_at"]
+    return started[:19].replace("T", " ") + "+00:00"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", default="S")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--memory-limit", default=None)
+    parser.add_argument("--raw", type=Path, default=None)
+    args = parser.parse_args()
+    raw = args.raw or DEFAULT_WORK / args.size / "warehouse.duckdb"
+    work = raw.parent / "transform"
+    dbt_times, floor_times, dbt_rss, floor_rss, checks = [], [], [], [], []
+    for _ in range(args.runs):
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        built, floor = work / "dbt.duckdb", work / "floor.duckdb"
+        shutil.copyfile(raw, built)
+        shutil.copyfile(raw, floor)
+        done, target = dbt_build(built, work, args.memory_limit)
+        floored = floor_build(floor, run_started_at(target), args.memory_limit)
+        dbt_times.append(done.seconds)
+        floor_times.append(floored.seconds)
+        dbt_rss.append(done.peak_rss_mb)
+        floor_rss.append(floored.peak_rss_mb)
+        checks.append(compare_kpis(built, floor))
+    breakdown = node_breakdown(target / "run_results.json", dbt_times[-1])
+    dbt_s, floor_s = spread(dbt_times), spread(floor_times)
+    record(
+        "transform",
+        {
+            "size": args.size,
+            "memory_limit": args.memory_limit,
+            "dbt_build_s": dbt_s,
+            "floor_s": floor_s,
+            "ratio": round(dbt_s["median"] / floor_s["median"], 2),
+            # Paired per run (same load): the fairer ratio on a shared machine.
+            "paired_ratios": [round(d / f, 2) for d, f in zip(dbt_times, floor_times, strict=True)],
+            "dbt_runs_s": [round(t, 1) for t in dbt_times],
+            "floor_runs_s": [round(t, 1) for t in floor_times],
+            "dbt_peak_rss_mb": max(dbt_rss),
+            "floor_peak_rss_mb": max(floor_rss),
+            "duckdb_mb_after_dbt": round(folder_mb(built)),
+            "raw_mb": round(folder_mb(raw)),
+            "kpis_equal": all(check["equal"] for check in checks),
+            "kpi_rows": checks[-1]["rows"],
+            "breakdown": breakdown,
+        },
+    )
+    if not all(check["equal"] for check in checks):
+        raise SystemExit(f"floor and dbt differ: {checks[-1]['differences']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Write a contact-centre size (XS, S, M, L) straight into a DuckDB raw layer, no HTTP.
+
+Usage: .venv/bin/python benchmarks/write_size.py --size S [--out data/bench/S/warehouse.duckdb]
+Prints records per stream, generation and load time, peak RSS and the file size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from benchlib import DEFAULT_WORK, SEED, folder_mb, record, self_peak_rss_mb
+
+from connectors.sandbox.raw_writer import write_raw
+from connectors.sandbox.sizes import size_business, size_named
+
+AS_OF = dt.date(2026, 6, 15)  # fixed: every run writes the same data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", default="S")
+    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=AS_OF)
+    args = parser.parse_args()
+    size = size_named(args.size)
+    out = args.out or DEFAULT_WORK / size.name / "warehouse.duckdb"
+    out.unlink(missing_ok=True)
+    started = time.perf_counter()
+    business = size_business(size, SEED, args.as_of)
+    built = time.perf_counter() - started
+    written = write_raw(out, business)
+    record(
+        "write_size",
+        {
+            "size": size.name,
+            "agents": len(business.agents),
+            "lines": len(business.lines),
+            "records": written,
+            "build_seconds": round(built, 1),
+            "total_seconds": round(time.perf_counter() - started, 1),
+            "peak_rss_mb": round(self_peak_rss_mb()),
+            "duckdb_mb": round(folder_mb(out), 1),
+            "path": str(out),
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()
