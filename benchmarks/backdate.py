@@ -11,8 +11,8 @@ from pathlib import Path
 
 import duckdb
 
-from connectors.sandbox.clock import Calendar
-from connectors.sandbox.raw_writer import backdate_loaded_at
+from sandbox.raw_writer import backdate_loaded_at
+from sandbox.world.clock import Calendar
 
 
 def main() -> None:

@@ -30,7 +30,7 @@ from benchlib import ROOT, folder_mb, record, self_peak_rss_mb
 
 from connectors.hubspot.streams import CONTACT_PROPERTIES, DEAL_PROPERTIES
 from connectors.registry import AircallConfig, HubSpotConfig, build_streams, sync_stream
-from connectors.sandbox.config import AIRCALL_API_ID, AIRCALL_API_TOKEN, HUBSPOT_TOKEN
+from sandbox.config import AIRCALL_API_ID, AIRCALL_API_TOKEN, HUBSPOT_TOKEN
 
 AS_OF = dt.date(2026, 6, 15)
 AIRCALL_CAP, AIRCALL_PAGE = 10_000, 50

@@ -17,10 +17,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from connectors.registry import AircallConfig, HubSpotConfig, build_streams, sync_stream
-from connectors.sandbox import SandboxConfig
+from sandbox import SandboxConfig
 
 SERVE = (
-    "from connectors.sandbox import SandboxConfig, serve_forever; "
+    "from sandbox import SandboxConfig, serve_forever; "
     "serve_forever(SandboxConfig(scale={scale}), port=0)"
 )
 

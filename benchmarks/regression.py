@@ -41,7 +41,7 @@ METRICS = {
     "duckdb_file_mb": False,
 }
 SERVE = (
-    "from datetime import date; from connectors.sandbox import SandboxConfig, serve_forever; "
+    "from datetime import date; from sandbox import SandboxConfig, serve_forever; "
     "serve_forever(SandboxConfig(seed={seed}, scale={scale}, as_of=date.fromisoformat('{as_of}')),"
     " port=0)"
 )

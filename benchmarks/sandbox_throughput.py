@@ -9,7 +9,7 @@ import time
 
 import requests
 
-from connectors.sandbox import Business, SandboxConfig, start_sandbox
+from sandbox import Business, SandboxConfig, start_sandbox
 
 HUBSPOT = {"Authorization": "Bearer sandbox-hubspot-token"}
 AIRCALL = ("sandbox-aircall-id", "sandbox-aircall-token")

@@ -12,8 +12,8 @@ import json
 import signal
 import threading
 
-from connectors.sandbox import start_sandbox
-from connectors.sandbox.sizes import size_business, size_named
+from sandbox import start_sandbox
+from sandbox.world.sizes import size_business, size_named
 
 SEED = 42
 

@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchlib import DEFAULT_WORK, SEED, folder_mb, record, self_peak_rss_mb
 
-from connectors.sandbox.raw_writer import write_raw
-from connectors.sandbox.sizes import size_business, size_named
+from sandbox.raw_writer import write_raw
+from sandbox.world.sizes import size_business, size_named
 
 AS_OF = dt.date(2026, 6, 15)  # fixed: every run writes the same data
 

@@ -178,7 +178,7 @@ def _run_and_report(args: argparse.Namespace) -> tuple[int, str, str]:
 
 
 def sandbox_command(args: argparse.Namespace) -> int:
-    from connectors.sandbox import SandboxConfig, serve_forever
+    from sandbox import SandboxConfig, serve_forever
 
     config = (
         SandboxConfig(scale=args.scale)

@@ -51,7 +51,7 @@ def sandbox_environment(scale: float, seed: int | None) -> Iterator[str]:
     Yields:
         The sandbox base URL. The process environment is restored afterwards.
     """
-    from connectors.sandbox import SandboxConfig, start_sandbox
+    from sandbox import SandboxConfig, start_sandbox
 
     config = SandboxConfig(scale=scale) if seed is None else SandboxConfig(scale=scale, seed=seed)
     saved = dict(os.environ)

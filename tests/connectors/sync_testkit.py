@@ -11,8 +11,8 @@ from connector_testkit import Sleeps
 
 from connectors.http import RetryPolicy
 from connectors.registry import AircallConfig, HubSpotConfig, Stream, build_streams
-from connectors.sandbox import RunningSandbox, SandboxConfig
 from connectors.warehouse import raw_table
+from sandbox import RunningSandbox, SandboxConfig
 
 AS_OF = date(2026, 6, 15)
 SCALE = 0.05  # ~2 000 calls, ~170 deals: every path in seconds

@@ -19,7 +19,6 @@ from sandbox_streams import AS_OF, CAPS, sandbox_streams
 
 from connectors.errors import StopRequested
 from connectors.registry import Stream, SyncProgress, reconcile, sync_stream
-from connectors.sandbox import RunningSandbox, SandboxConfig, start_sandbox
 from connectors.stopping import StopToken
 from connectors.warehouse import RAW_STREAMS, raw_table
 from orchestration.erasure import rebuild_marts
@@ -31,6 +30,7 @@ from publishing import (
     PublishConfig,
     publish,
 )
+from sandbox import RunningSandbox, SandboxConfig, start_sandbox
 
 HERE = Path(__file__).resolve().parent
 KILLED_SYNC = textwrap.dedent(

@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 
 from connectors.registry import AircallConfig, HubSpotConfig, build_streams, sync_stream
-from connectors.sandbox import SandboxConfig, start_sandbox
 from connectors.warehouse import raw_table
+from sandbox import SandboxConfig, start_sandbox
 
 AS_OF = date(2026, 6, 15)
 SANDBOX = SandboxConfig(seed=11, scale=0.1, as_of=AS_OF)

@@ -12,8 +12,8 @@ from sandbox_streams import AS_OF, CAPS, sandbox_streams
 
 from connectors.errors import FatalError
 from connectors.registry import Stream, raw_row_count, reconcile, resync, sync_stream
-from connectors.sandbox import RunningSandbox, SandboxConfig, start_sandbox
 from connectors.warehouse import RAW_STREAMS, raw_table
+from sandbox import RunningSandbox, SandboxConfig, start_sandbox
 
 
 def config(**options: Any) -> SandboxConfig:

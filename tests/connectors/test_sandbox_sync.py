@@ -28,8 +28,8 @@ from connectors.registry import (
     stream_cursor,
     sync_stream,
 )
-from connectors.sandbox import Business, RunningSandbox, SandboxConfig, start_sandbox
 from connectors.warehouse import RAW_STREAMS, raw_table
+from sandbox import Business, RunningSandbox, SandboxConfig, start_sandbox
 
 AS_OF = date(2026, 6, 15)
 SCALE = 0.05  # ~2 000 calls, ~170 deals: every path in seconds

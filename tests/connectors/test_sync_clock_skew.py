@@ -12,7 +12,7 @@ import pytest
 from sync_testkit import TIMED_STREAMS, raw_content, sandbox_config, streams_for
 
 from connectors.registry import Stream, raw_row_count, sync_stream
-from connectors.sandbox import RunningSandbox, start_sandbox
+from sandbox import RunningSandbox, start_sandbox
 
 SKEW_SECONDS = 300
 

@@ -10,8 +10,8 @@ from sync_testkit import raw_content, sandbox_config, streams_for
 from connectors.errors import QuotaExhaustedError
 from connectors.hubspot.search import SearchCursor
 from connectors.registry import raw_row_count, sync_stream
-from connectors.sandbox import Business, start_sandbox
 from connectors.warehouse import stream_cursor
+from sandbox import Business, start_sandbox
 
 DEALS = "hubspot/deals"
 

@@ -17,9 +17,9 @@ import duckdb
 import pytest
 
 from connectors.registry import AircallConfig, HubSpotConfig, build_streams, sync_stream
-from connectors.sandbox import SandboxConfig, start_sandbox
 from connectors.streams import parse_timestamp
 from connectors.warehouse import raw_table, stream_cursor
+from sandbox import SandboxConfig, start_sandbox
 
 AS_OF = date(2026, 6, 15)
 START = AS_OF - timedelta(days=120)

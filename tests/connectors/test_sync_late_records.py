@@ -13,10 +13,10 @@ from sync_testkit import raw_content, sandbox_config, streams_for
 
 from connectors.hubspot.search import SearchCursor
 from connectors.registry import sync_stream
-from connectors.sandbox import RunningSandbox, start_sandbox
-from connectors.sandbox.objects import ObjectStore
 from connectors.streams import format_timestamp, parse_timestamp
 from connectors.warehouse import stream_cursor
+from sandbox import RunningSandbox, start_sandbox
+from sandbox.world.objects import ObjectStore
 
 DEALS = "hubspot/deals"
 

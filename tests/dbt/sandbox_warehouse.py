@@ -18,7 +18,7 @@ def sync_sandbox(path: Path, scale: float = 1.0, as_of: dt.date = SANDBOX_AS_OF)
     """Start the sandbox, sync every stream into `path`, return rows written per stream."""
     from connectors.config import AircallConfig, HubSpotConfig
     from connectors.registry import build_streams, sync_stream
-    from connectors.sandbox import SandboxConfig, start_sandbox
+    from sandbox import SandboxConfig, start_sandbox
 
     written: dict[str, int] = {}
     with start_sandbox(SandboxConfig(seed=SANDBOX_SEED, scale=scale, as_of=as_of)) as sandbox:

@@ -35,10 +35,10 @@ from recompute.pipeline import AS_OF, SCALE, SEED
 from connectors.erasure import normalise_phone
 from connectors.forget import Subject
 from connectors.registry import Stream, reconcile
-from connectors.sandbox import SandboxConfig, start_sandbox
 from orchestration.erasure import ForgetOutcome, forget_everywhere, rebuild_marts
 from orchestration.resources import PublishResource
 from publishing import find_pii
+from sandbox import SandboxConfig, start_sandbox
 
 pytestmark = pytest.mark.slow
 SECOND_PII_KEY = "second-pii-key"

@@ -12,9 +12,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from connectors.sandbox import SandboxConfig, start_sandbox
 from orchestration.assets import ingest
 from orchestration.resources import SourcesResource, WarehouseResource
+from sandbox import SandboxConfig, start_sandbox
 
 REPO = Path(__file__).resolve().parents[2]
 # Shaped like real credentials, so the patterns below would find a partial leak too.

@@ -9,10 +9,10 @@ import dagster as dg
 import pytest
 
 from connectors.registry import Stream
-from connectors.sandbox import RunningSandbox, SandboxConfig, start_sandbox
 from connectors.streams import Page
 from orchestration.assets.ingest import build_ingest_asset, build_reconciliation_check
 from orchestration.resources import SourcesResource, WarehouseResource
+from sandbox import RunningSandbox, SandboxConfig, start_sandbox
 
 STREAM = "aircall/teams"
 DOWNSTREAM_RUNS: list[str] = []

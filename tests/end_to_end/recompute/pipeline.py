@@ -38,7 +38,7 @@ def sync_sandbox(path: Path) -> None:
     """Start the sandbox at a small fixed scale and sync every stream into `path`."""
     from connectors.config import AircallConfig, HubSpotConfig
     from connectors.registry import build_streams, sync_stream
-    from connectors.sandbox import SandboxConfig, start_sandbox
+    from sandbox import SandboxConfig, start_sandbox
 
     with start_sandbox(SandboxConfig(seed=SEED, scale=SCALE, as_of=AS_OF)) as sandbox:
         streams = build_streams(

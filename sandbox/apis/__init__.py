@@ -1,0 +1,1 @@
+"""One module per simulated vendor API: its paths, error bodies and rendering."""

@@ -1,0 +1,235 @@
+"""Write a sandbox business straight into the DuckDB raw layer: the API's records, no HTTP.
+
+Transform benchmarks at millions of calls must not wait an hour for ingest. The records are the
+ones a full sync would land (same properties, associations and key order, rendered by the
+sandbox's own renderers and the connector's landing format), so dbt cannot tell the difference;
+``tests/sandbox/test_raw_writer.py`` checks it against a real sync. Memory stays
+bounded: calls are generated one day at a time and loaded in NDJSON chunks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from connectors.config import AircallConfig, HubSpotConfig
+from connectors.hubspot.streams import CONTACT_PROPERTIES, DEAL_PROPERTIES, GOAL_TARGET_PROPERTIES
+from connectors.landing import LANDING_COLUMNS, landing_line
+from connectors.registry import build_streams
+from connectors.streams import RecordShape, format_timestamp
+from connectors.warehouse import STATE_TABLE, create_raw_schema, raw_table
+from sandbox.apis import aircall as aircall_api
+from sandbox.apis import hubspot as hubspot_api
+from sandbox.apis.hubspot import requested_properties
+from sandbox.server.wire import Request
+from sandbox.world.business import Business
+
+CHUNK_RECORDS = 100_000
+INSERT_SQL = """
+INSERT INTO {table} (id, record, modified_at, is_archived, _loaded_at, _run_id)
+SELECT id, CAST(record AS JSON), modified_at, is_archived, now(), ?
+FROM read_json('{path}', format = 'newline_delimited', columns = {columns})
+"""
+
+
+def stream_shapes() -> dict[str, RecordShape]:
+    """Each stream's record shape, taken from the connectors themselves (no request is made)."""
+    streams = build_streams(
+        HubSpotConfig("unused", base_url="http://127.0.0.1:9"),
+        AircallConfig("unused", "unused", base_url="http://127.0.0.1:9"),
+    )
+    return {name: stream.shape for name, stream in streams.items()}
+
+
+def write_raw(
+    duckdb_path: str | Path, business: Business, run_id: str = "raw-writer"
+) -> dict[str, int]:
+    """Replace every raw table of ``duckdb_path`` with what a full sync of ``business`` lands.
+
+    Args:
+        duckdb_path: the warehouse file (created with the raw layer if missing).
+        business: the sandbox data, e.g. ``Business(config, staffing(size, ...))``.
+        run_id: written to ``_run_id``.
+
+    Returns:
+        Rows written per stream.
+    """
+    shapes = stream_shapes()
+    written: dict[str, int] = {}
+    Path(duckdb_path).parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(duckdb_path)) as con, tempfile.TemporaryDirectory() as tmp:
+        create_raw_schema(con)
+        for stream, records in stream_records(business).items():
+            con.execute(f"DELETE FROM {raw_table(stream)}")
+            written[stream] = _load(con, stream, records, shapes[stream], Path(tmp), run_id)
+        backdate_loaded_at(con, business.calendar.end)
+        for stream, cursor in _cursors(con, business).items():
+            con.execute(
+                f"INSERT OR REPLACE INTO {STATE_TABLE} VALUES (?, ?, now())", [stream, cursor]
+            )
+    return written
+
+
+def backdate_loaded_at(con: duckdb.DuckDBPyConnection, end_epoch_s: int) -> None:
+    """Set ``_loaded_at`` to when nightly syncs would have landed each row: 02:00 UTC the night
+    after the call started or the CRM record changed, never after the end of the year.
+
+    Rows written in one go would all share one load time, and dbt's incremental lookback
+    (INCREMENTAL_LOOKBACK_HOURS) would then re-process every row on the next night.
+    """
+    end = f"make_timestamptz(CAST({end_epoch_s} AS BIGINT) * 1000000)"
+    night = "date_trunc('day', {t}) + INTERVAL 26 HOUR"
+    started = "make_timestamptz(cast(record ->> '$.started_at' AS bigint) * 1000000)"
+    con.execute(
+        f"UPDATE raw_aircall.calls SET _loaded_at = least({end}, {night.format(t=started)})"
+    )
+    for stream in ("hubspot/deals", "hubspot/contacts", "hubspot/goal_targets"):
+        con.execute(
+            f"UPDATE {raw_table(stream)} SET _loaded_at = "
+            f"least({end}, coalesce({night.format(t='modified_at')}, {end}))"
+        )
+    for stream in ("hubspot/owners", "hubspot/deal_pipelines", "aircall/users",
+                   "aircall/numbers", "aircall/teams"):  # fmt: skip
+        con.execute(f"UPDATE {raw_table(stream)} SET _loaded_at = {end}")
+
+
+def stream_records(business: Business) -> dict[str, Iterable[dict[str, Any]]]:
+    """Per stream, the records a full sync reads, lazily (calls are generated day by day)."""
+    return {
+        "hubspot/deals": _deals(business),
+        "hubspot/contacts": _searched(business, "contacts", CONTACT_PROPERTIES),
+        "hubspot/owners": _owners(business),
+        "hubspot/deal_pipelines": list(business.pipelines),
+        "hubspot/goal_targets": _goal_targets(business),
+        "aircall/calls": _calls(business),
+        "aircall/users": _aircall_list(business, "users"),
+        "aircall/numbers": _aircall_list(business, "numbers"),
+        "aircall/teams": _aircall_list(business, "teams"),
+    }
+
+
+def _load(con: duckdb.DuckDBPyConnection, stream: str, records: Iterable[dict[str, Any]],
+          shape: RecordShape, folder: Path, run_id: str) -> int:  # fmt: skip
+    total = 0
+    chunk: list[str] = []
+    for record in records:
+        chunk.append(landing_line(len(chunk), record, shape))
+        if len(chunk) >= CHUNK_RECORDS:
+            total += _insert(con, stream, chunk, folder, run_id)
+            chunk = []
+    return total + (_insert(con, stream, chunk, folder, run_id) if chunk else 0)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, stream: str, lines: list[str], folder: Path,
+            run_id: str) -> int:  # fmt: skip
+    path = folder / "chunk.ndjson"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    sql = INSERT_SQL.format(table=raw_table(stream), path=path, columns=LANDING_COLUMNS)
+    con.execute(sql, [run_id])
+    path.unlink()
+    return len(lines)
+
+
+def _deals(business: Business) -> Iterator[dict[str, Any]]:
+    # Live deals come from search plus a v4 associations read; archived ones from the list
+    # endpoint with associations=contacts (connectors/hubspot/streams.py DealsStream).
+    names = requested_properties("deals", [",".join(DEAL_PROPERTIES)])
+    for record in business.deals.all():
+        if record.archived:
+            yield record.render(names, "contacts")
+            continue
+        body = record.render(names)
+        ids = sorted({str(other) for other in record.associations}, key=lambda x: (len(x), x))
+        if ids:
+            results = [{"id": contact_id, "type": "deal_to_contact"} for contact_id in ids]
+            body["associations"] = {"contacts": {"results": results}}
+        yield body
+
+
+def _searched(
+    business: Business, object_type: str, properties: tuple[str, ...]
+) -> Iterator[dict[str, Any]]:
+    store = business.objects(object_type)
+    assert store is not None
+    names = requested_properties(object_type, [",".join(properties)])
+    return (record.render(names) for record in store.all() if not record.archived)
+
+
+def _goal_targets(business: Business) -> Iterator[dict[str, Any]]:
+    names = requested_properties("goal_targets", [",".join(GOAL_TARGET_PROPERTIES)])
+    return (record.render(names) for record in business.goal_targets.all() if not record.archived)
+
+
+def _request(path: str, **params: Any) -> Request:
+    query = {name: [str(value)] for name, value in params.items()}
+    return Request("GET", path, query, {}, b"", "raw-writer")
+
+
+def _owners(business: Business) -> list[dict[str, Any]]:
+    owners: list[dict[str, Any]] = []
+    for archived in ("false", "true"):
+        request = _request("/crm/v3/owners", limit=hubspot_api.OWNERS_MAX, archived=archived)
+        owners.extend(_pages(lambda after, r=request: _owners_page(business, r, after)))
+    return owners
+
+
+def _owners_page(business: Business, request: Request, after: int) -> dict[str, Any]:
+    paged = Request(
+        request.method,
+        request.path,
+        {**request.query, "after": [str(after)]},
+        {},
+        b"",
+        "raw-writer",
+    )
+    return json.loads(hubspot_api.list_owners(business, paged).body)
+
+
+def _pages(fetch: Any) -> Iterator[dict[str, Any]]:
+    after = 0
+    while True:
+        page = fetch(after)
+        yield from page.get("results") or []
+        following = (page.get("paging") or {}).get("next")
+        if not following:
+            return
+        after = int(following["after"])
+
+
+def _aircall_list(business: Business, resource: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    page = 1
+    while True:
+        request = _request(f"/v1/{resource}", page=page, per_page=aircall_api.PER_PAGE_MAX)
+        body = json.loads(aircall_api.list_static(business, request, resource, 10**9).body)
+        items.extend(body[resource])
+        if not body["meta"]["next_page_link"]:
+            return items
+        page += 1
+
+
+def _calls(business: Business) -> Iterator[dict[str, Any]]:
+    store = business.calls
+    for index in range(store.last_index() + 1):
+        for row in store.rows(index):
+            yield store.render(row)
+
+
+def _cursors(con: duckdb.DuckDBPyConnection, business: Business) -> dict[str, str]:
+    """The cursors a full sync right after the sandbox year would have stored."""
+    cursors = {
+        "aircall/calls": format_timestamp(dt.datetime.fromtimestamp(business.calendar.end, dt.UTC))
+    }
+    for stream in ("hubspot/deals", "hubspot/contacts"):
+        row = con.execute(
+            f"SELECT max(modified_at) FROM {raw_table(stream)} WHERE NOT is_archived"
+        ).fetchone()
+        if row and row[0] is not None:
+            cursors[stream] = format_timestamp(row[0])
+    return cursors

@@ -1,0 +1,1 @@
+"""The sandbox's HTTP side: server, routing, faults, rate windows, control API."""

@@ -1,0 +1,1 @@
+"""The synthetic business as vendor-neutral facts, and its changes between runs."""
