@@ -15,6 +15,19 @@ RAW_STREAMS = (
     "aircall/numbers",
     "aircall/teams",
 )
+# Raw tables of plug-ins being added (Pipedrive, messaging): created empty so their staging
+# models compile; the source registry replaces both lists.
+PLANNED_RAW_STREAMS = (
+    "pipedrive/deals",
+    "pipedrive/persons",
+    "pipedrive/pipelines",
+    "pipedrive/stages",
+    "pipedrive/users",
+    "twilio/conversations",
+    "twilio/participants",
+    "twilio/messages",
+    "aircall/messages",
+)
 RAW_COLUMNS = """(
     id VARCHAR NOT NULL PRIMARY KEY,
     record JSON NOT NULL,
@@ -40,7 +53,7 @@ def create_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} "
         "(stream VARCHAR PRIMARY KEY, cursor VARCHAR, updated_at TIMESTAMPTZ)"
     )
-    for stream in RAW_STREAMS:
+    for stream in (*RAW_STREAMS, *PLANNED_RAW_STREAMS):
         con.execute(f"CREATE SCHEMA IF NOT EXISTS raw_{stream.split('/')[0]}")
         con.execute(f"CREATE TABLE IF NOT EXISTS {raw_table(stream)} {RAW_COLUMNS}")
         # Warehouses created before deletes were tracked lack the column.

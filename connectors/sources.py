@@ -1,0 +1,138 @@
+"""What a source plug-in declares once, and the rules that pick the enabled ones.
+
+A vendor package (``connectors/<vendor>/source.py``) builds one ``SourcePlugin`` and the registry
+lists it; everything else (raw tables, Dagster assets and resources, settings validation,
+reconciliation, the sandbox environment, the CLI summary, the tests) loops over the plug-ins and
+never names a vendor.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from connectors.streams import Stream
+from connectors.transport import Transport
+
+SourceKind = Literal["crm", "telephony", "messaging"]
+KINDS: tuple[SourceKind, ...] = ("crm", "telephony", "messaging")
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    """One environment variable a source reads.
+
+    Attributes:
+        name: the variable, e.g. ``PIPEDRIVE_API_TOKEN``.
+        meaning: what to put there, shown when it is missing or wrong.
+        default: the value used when unset (credentials have none).
+        secret: never printed, redacted from errors and logs.
+    """
+
+    name: str
+    meaning: str
+    default: str = ""
+    secret: bool = False
+
+
+class SourceSettings(Mapping[str, str]):
+    """A source's variables read from an environment, defaults applied (a read-only mapping)."""
+
+    def __init__(self, variables: tuple[Variable, ...], environ: Mapping[str, str]) -> None:
+        self._values = {
+            variable.name: (environ.get(variable.name) or "").strip() or variable.default
+            for variable in variables
+        }
+
+    def __getitem__(self, name: str) -> str:
+        return self._values[name]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def integer(self, name: str) -> int:
+        """The variable as an int; the config check has validated it before any extract."""
+        return int(self._values[name])
+
+
+StreamBuilder = Callable[[SourceSettings, Transport], dict[str, Stream]]
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePlugin:
+    """A vendor, declared once.
+
+    Attributes:
+        name: lower-case id: the raw schema (``raw_<name>``), the stream prefix (``<name>/deals``),
+            the dbt source and staging folder, and the sandbox mount.
+        label: the vendor's name for people (``"Pipedrive"``).
+        kind: ``crm``, ``telephony`` or ``messaging``.
+        tables: the raw tables it lands, in sync order.
+        credentials: required secrets; the source is enabled when all are set (or it is named in
+            ``SOURCES``).
+        options: optional variables with defaults; the first is the API base URL.
+        build_streams: builds every stream from its settings and the shared transport; makes no
+            network call.
+        sandbox_credentials: what the bundled sandbox accepts for ``credentials``.
+        stream_prefix: the raw schema's vendor part when it differs from ``name`` (two plug-ins
+            of one vendor, such as a telephony API and a messaging webhook, share ``raw_<vendor>``).
+        needs_base_url: False for sources that are not reached over HTTP (webhook landings).
+    """
+
+    name: str
+    label: str
+    kind: SourceKind
+    tables: tuple[str, ...]
+    credentials: tuple[Variable, ...]
+    options: tuple[Variable, ...]
+    build_streams: StreamBuilder = field(repr=False)
+    sandbox_credentials: Mapping[str, str] = field(default_factory=dict, repr=False)
+    stream_prefix: str = ""
+    needs_base_url: bool = True
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"source {self.name!r}: kind {self.kind!r} is not one of {KINDS}")
+
+    @property
+    def schema_name(self) -> str:
+        """The vendor part of stream names and raw schemas (``hubspot`` → ``raw_hubspot``)."""
+        return self.stream_prefix or self.name
+
+    @property
+    def stream_names(self) -> tuple[str, ...]:
+        """``<vendor>/<table>`` for every raw table, in sync order."""
+        return tuple(f"{self.schema_name}/{table}" for table in self.tables)
+
+    @property
+    def variables(self) -> tuple[Variable, ...]:
+        """Credentials then options."""
+        return (*self.credentials, *self.options)
+
+    @property
+    def base_url_variable(self) -> str | None:
+        """The variable holding the API root (the sandbox points it at its mount)."""
+        return self.options[0].name if self.needs_base_url and self.options else None
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Names of the variables never to show."""
+        return tuple(variable.name for variable in self.variables if variable.secret)
+
+    def settings(self, environ: Mapping[str, str]) -> SourceSettings:
+        """This source's variables from ``environ``, defaults applied."""
+        return SourceSettings(self.variables, environ)
+
+    def has_credentials(self, environ: Mapping[str, str]) -> bool:
+        """True when every credential is set (non-blank)."""
+        return all((environ.get(item.name) or "").strip() for item in self.credentials)
+
+    def missing_credentials(self, environ: Mapping[str, str]) -> tuple[Variable, ...]:
+        """The credentials not set in ``environ``."""
+        return tuple(item for item in self.credentials if not (environ.get(item.name) or "").strip())
+
+    def streams(self, environ: Mapping[str, str], transport: Transport) -> dict[str, Stream]:
+        """Build this source's streams from the environment."""
+        return self.build_streams(self.settings(environ), transport)
