@@ -28,8 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchlib import ROOT, folder_mb, record, self_peak_rss_mb
 
+from connectors.aircall.config import AircallConfig
+from connectors.hubspot.config import HubSpotConfig
 from connectors.hubspot.streams import CONTACT_PROPERTIES, DEAL_PROPERTIES
-from connectors.registry import AircallConfig, HubSpotConfig, build_streams, sync_stream
+from connectors.registry import config_streams, sync_stream
 from sandbox.config import AIRCALL_API_ID, AIRCALL_API_TOKEN, HUBSPOT_TOKEN
 
 AS_OF = dt.date(2026, 6, 15)
@@ -66,7 +68,7 @@ def requests_made(url: str) -> int:
 
 def connector_run(url: str, path: Path) -> dict[str, dict[str, float]]:
     """Sync every stream with the product's connectors; records, seconds, requests each."""
-    streams = build_streams(
+    streams = config_streams(
         HubSpotConfig(HUBSPOT_TOKEN, base_url=url),
         AircallConfig(AIRCALL_API_ID, AIRCALL_API_TOKEN, base_url=url,
                       start_date=AS_OF - dt.timedelta(days=400)),

@@ -16,7 +16,9 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-from connectors.registry import AircallConfig, HubSpotConfig, build_streams, sync_stream
+from connectors.aircall.config import AircallConfig
+from connectors.hubspot.config import HubSpotConfig
+from connectors.registry import config_streams, sync_stream
 from sandbox import SandboxConfig
 
 SERVE = (
@@ -47,7 +49,7 @@ def sandbox_process(scale: float) -> Iterator[tuple[str, dict[str, int]]]:
 
 def run_once(base_url: str, as_of: date, path: Path, run_id: str) -> tuple[int, float]:
     """Sync every stream once; print one line per stream; return (records, seconds)."""
-    streams = build_streams(
+    streams = config_streams(
         HubSpotConfig("sandbox-hubspot-token", base_url=base_url),
         AircallConfig(
             "sandbox-aircall-id", "sandbox-aircall-token", base_url=base_url,

@@ -79,9 +79,11 @@ def sandbox_process(scale: float) -> Iterator[tuple[str, dict[str, int]]]:
 
 def ingest(base_url: str, path: Path) -> tuple[int, float]:
     """Full load of every stream; returns (records, wall seconds)."""
-    from connectors.registry import AircallConfig, HubSpotConfig, build_streams, sync_stream
+    from connectors.aircall.config import AircallConfig
+    from connectors.hubspot.config import HubSpotConfig
+    from connectors.registry import config_streams, sync_stream
 
-    streams = build_streams(
+    streams = config_streams(
         HubSpotConfig("sandbox-hubspot-token", base_url=base_url),
         AircallConfig("sandbox-aircall-id", "sandbox-aircall-token", base_url=base_url,
                       start_date=AS_OF - timedelta(days=400)),

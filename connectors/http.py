@@ -12,9 +12,7 @@ Why a small retry loop instead of urllib3 ``Retry`` on an ``HTTPAdapter`` (the h
 import email.utils
 import http.client
 import logging
-import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,6 +25,10 @@ from connectors.errors import (
     MalformedResponseError,
     RetriesExhaustedError,
     UnreachableError,
+)
+from connectors.transport import DEFAULT_TRANSPORT, Transport
+from connectors.transport import (
+    RetryPolicy as RetryPolicy,  # re-exported: callers predate transport.py
 )
 
 TIMEOUT_SECONDS = (5, 30)  # (connect, read) on every call
@@ -42,32 +44,6 @@ TRANSIENT_EXCEPTIONS = (
 USER_AGENT = "kpi-pipeline-connectors/0.1"
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """Bounds of the retry loop.
-
-    Attributes:
-        max_attempts: total tries of one request, the first included.
-        backoff_seconds: first exponential backoff step (doubles per attempt).
-        max_backoff_seconds: ceiling of the exponential backoff.
-        max_wait_seconds: ceiling of any single wait, vendor-announced waits included.
-        unreachable_attempts: total tries when the host refuses connections or does not resolve;
-            that is a wrong base URL far more often than an outage, so it fails in seconds.
-        unreachable_backoff_seconds: the wait between those tries.
-    """
-
-    max_attempts: int = 6
-    backoff_seconds: float = 1.0
-    max_backoff_seconds: float = 30.0
-    max_wait_seconds: float = 120.0
-    unreachable_attempts: int = 2
-    unreachable_backoff_seconds: float = 1.0
-
-    def backoff(self, attempt: int) -> float:
-        """Exponential backoff before retry number ``attempt`` (1-based)."""
-        return min(self.backoff_seconds * 2 ** (attempt - 1), self.max_backoff_seconds)
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:
@@ -114,19 +90,17 @@ class HttpClient:
         base_url: str,
         auth: AuthBase,
         policy: VendorPolicy,
-        retry: RetryPolicy,
+        transport: Transport = DEFAULT_TRANSPORT,
         *,
         secrets: Iterable[str] = (),
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.time,
         session: requests.Session | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._policy = policy
-        self._retry = retry
+        self._retry = transport.retry
         self._secrets = tuple(secret for secret in secrets if secret)
-        self._sleep = sleep
-        self.clock = clock
+        self._sleep = transport.sleep
+        self.clock = transport.clock
         self._session = session or requests.Session()
         self._session.auth = auth
         self._session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})

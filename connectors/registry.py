@@ -1,18 +1,144 @@
-"""The public entry point of connectors/: configure, list the streams, sync one, reconcile counts.
+"""The source plug-ins: the one list a new vendor joins, and the rules over it.
+
+Everything else (raw tables, Dagster assets and resources, settings, the sandbox environment, the
+CLI) loops over ``SOURCES``; adding a vendor is its package plus one line here.
 
 Typical use (orchestration)::
 
-    streams = build_streams(HubSpotConfig(token), AircallConfig(api_id, api_token))
-    result = sync_stream(streams["hubspot/deals"], "data/warehouse.duckdb", run_id)
-    assert source_total(streams["hubspot/deals"]) == raw_row_count(path, "hubspot/deals")
+    streams = build_streams(environ)  # the caller passes its environment
+    result = sync_stream(streams["pipedrive/deals"], "data/warehouse.duckdb", run_id)
 """
 
-from dataclasses import dataclass, replace
-from pathlib import Path
+from collections.abc import Iterable, Mapping
 
-from connectors.aircall.streams import build_aircall_streams
-from connectors.config import AircallConfig, HubSpotConfig
-from connectors.errors import (
+from connectors.aircall.source import SOURCE as AIRCALL
+from connectors.hubspot.source import SOURCE as HUBSPOT
+from connectors.sources import KINDS, SourceKind, SourcePlugin
+from connectors.streams import Stream
+from connectors.transport import DEFAULT_TRANSPORT, Transport
+
+# CRMs first, then telephony, then messaging: the order of raw tables, assets and summaries.
+SOURCES: tuple[SourcePlugin, ...] = (HUBSPOT, AIRCALL)
+
+# Names the enabled sources explicitly (comma-separated), instead of "every one with credentials".
+SOURCES_VARIABLE = "SOURCES"
+
+
+class SourceSelectionError(ValueError):
+    """The enabled sources cannot make a run: unknown names, missing credentials, missing kind."""
+
+
+def source_named(name: str) -> SourcePlugin:
+    """The plug-in called ``name``.
+
+    Raises:
+        SourceSelectionError: no plug-in has that name (the message lists them).
+    """
+    for source in SOURCES:
+        if source.name == name:
+            return source
+    known = ", ".join(source.name for source in SOURCES)
+    raise SourceSelectionError(f"unknown source {name!r}; the registered sources are {known}")
+
+
+def all_stream_names() -> tuple[str, ...]:
+    """Every raw stream of every registered source (their tables exist even when disabled, so
+    the dbt staging of every vendor compiles on any deployment)."""
+    return tuple(name for source in SOURCES for name in source.stream_names)
+
+
+def source_of_stream(stream_name: str) -> SourcePlugin:
+    """The plug-in that lands ``stream_name``."""
+    for source in SOURCES:
+        if stream_name in source.stream_names:
+            return source
+    raise SourceSelectionError(f"no registered source lands the stream {stream_name!r}")
+
+
+def enabled_sources(environ: Mapping[str, str]) -> tuple[SourcePlugin, ...]:
+    """The sources a run reads: those named in ``SOURCES`` (comma-separated), else every source
+    whose credentials are all set. Registry order. ``environ`` comes from the caller: connectors
+    never read the process environment."""
+    named = [name.strip() for name in (environ.get(SOURCES_VARIABLE) or "").split(",")]
+    named = [name for name in named if name]
+    if named:
+        chosen = {source_named(name).name for name in named}
+        return tuple(source for source in SOURCES if source.name in chosen)
+    return tuple(source for source in SOURCES if source.has_credentials(environ))
+
+
+def kind_problems(sources: Iterable[SourcePlugin]) -> list[str]:
+    """Why these sources cannot make a real run (empty when they can): it needs a CRM and at
+    least one telephony or messaging source."""
+    kinds = {source.kind for source in sources}
+    problems = []
+    if "crm" not in kinds:
+        problems.append("no CRM source is enabled: " + _how_to_enable("crm"))
+    if not kinds & {"telephony", "messaging"}:
+        problems.append(
+            "no telephony or messaging source is enabled: "
+            + _how_to_enable("telephony")
+            + "; or "
+            + _how_to_enable("messaging")
+        )
+    return problems
+
+
+def _how_to_enable(kind: SourceKind) -> str:
+    options = [
+        f"{source.label} ({', '.join(item.name for item in source.credentials)})"
+        for source in SOURCES
+        if source.kind == kind
+    ]
+    if not options:
+        return f"no {kind} source is registered"
+    return f"set the credentials of a {kind} source: " + " or ".join(options)
+
+
+def build_streams(
+    environ: Mapping[str, str],
+    sources: Iterable[SourcePlugin] | None = None,
+    transport: Transport = DEFAULT_TRANSPORT,
+) -> dict[str, Stream]:
+    """Every stream of the given sources (default: those ``environ`` enables), keyed like the raw
+    tables. Building makes no network call.
+    """
+    chosen = enabled_sources(environ) if sources is None else tuple(sources)
+    streams: dict[str, Stream] = {}
+    for source in chosen:
+        streams.update(source.streams(environ, transport))
+    return streams
+
+
+def raw_total_queries(sources: Iterable[SourcePlugin]) -> dict[str, list[str]]:
+    """Per KPI measure, the raw counts of the given sources."""
+    totals: dict[str, list[str]] = {}
+    for source in sources:
+        for measure, query in source.raw_totals.items():
+            totals.setdefault(measure, []).append(query)
+    return totals
+
+
+def config_streams(*configs: object) -> dict[str, Stream]:
+    """Streams from vendor configs built by hand (tests, benchmarks), in registry order."""
+    streams: dict[str, Stream] = {}
+    for source in SOURCES:
+        for config in configs:
+            if source.config_type is not None and isinstance(config, source.config_type):
+                assert source.streams_from_config is not None
+                streams.update(source.streams_from_config(config))
+    unknown = [
+        c
+        for c in configs
+        if not any(s.config_type is not None and isinstance(c, s.config_type) for s in SOURCES)
+    ]
+    if unknown:
+        raise SourceSelectionError(f"no registered source takes a {type(unknown[0]).__name__}")
+    return streams
+
+
+# The connectors' public entry points, re-exported so callers import one module.
+from connectors.errors import (  # noqa: E402
     ConnectorError,
     FatalError,
     MalformedResponseError,
@@ -20,201 +146,48 @@ from connectors.errors import (
     QuotaExhaustedError,
     RetriesExhaustedError,
 )
-from connectors.http import RetryPolicy
-from connectors.hubspot.streams import build_hubspot_streams
-from connectors.landing import sync_stream
-from connectors.streams import CountScope, Stream, SyncProgress, SyncResult
-from connectors.warehouse import (
+from connectors.landing import sync_stream  # noqa: E402
+from connectors.reconciliation import Reconciliation, reconcile, resync, source_total  # noqa: E402
+from connectors.streams import CountScope, SyncProgress, SyncResult  # noqa: E402
+from connectors.warehouse import (  # noqa: E402
     RAW_STREAMS,
     ensure_raw_schema,
-    raw_count_where,
-    raw_ids_where,
     raw_row_count,
     raw_tables_exist,
-    reset_cursor,
     stream_cursor,
 )
 
 __all__ = [
+    "KINDS",
     "RAW_STREAMS",
-    "AircallConfig",
+    "SOURCES",
     "ConnectorError",
     "CountScope",
     "FatalError",
-    "HubSpotConfig",
     "MalformedResponseError",
     "PaginationLoopError",
     "QuotaExhaustedError",
     "Reconciliation",
     "RetriesExhaustedError",
-    "RetryPolicy",
+    "SourcePlugin",
+    "SourceSelectionError",
     "Stream",
     "SyncProgress",
     "SyncResult",
+    "all_stream_names",
     "build_streams",
+    "config_streams",
+    "enabled_sources",
     "ensure_raw_schema",
+    "kind_problems",
     "raw_row_count",
     "raw_tables_exist",
+    "raw_total_queries",
     "reconcile",
     "resync",
+    "source_named",
+    "source_of_stream",
     "source_total",
     "stream_cursor",
     "sync_stream",
 ]
-
-
-def build_streams(hubspot: HubSpotConfig, aircall: AircallConfig) -> dict[str, Stream]:
-    """Every stream, keyed ``<source>/<table>`` like the raw tables (``hubspot/deals``).
-
-    Args:
-        hubspot: HubSpot credentials and options.
-        aircall: Aircall credentials and options.
-
-    Returns:
-        Streams in a stable order: HubSpot first, then Aircall. Building makes no network call.
-    """
-    return {**build_hubspot_streams(hubspot), **build_aircall_streams(aircall)}
-
-
-def source_total(stream: Stream) -> int | None:
-    """The vendor's count of live records for a stream, for reconciliation with ``raw_row_count``.
-
-    Args:
-        stream: a stream from ``build_streams``.
-
-    Returns:
-        HubSpot: the unfiltered search ``total`` (non-archived records) or a full count for small
-        collections; Aircall: ``meta.total`` (calls over the first-run range). None if unknown.
-    """
-    return stream.source_total()
-
-
-RECOVERY = (
-    "To recover, re-read the stream from scratch with `kpi-pipeline resync {stream}` (rows are "
-    "merged on their id: nothing is duplicated), then run the pipeline again."
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Reconciliation:
-    """The vendor's counts against the raw rows of the same scopes.
-
-    Attributes:
-        stream: the stream name.
-        source_count: the vendor's count of live records in scope (None: it has none).
-        raw_count: raw rows of the same scope (live, not found gone, not merged away).
-        scope: what is counted.
-        source_updates: the vendor's count of records modified in the settled part of the last
-            window (None when the stream has no modified time or no window yet).
-        raw_updates: raw rows whose stored modified time is in that range.
-        gone_since: raw rows the vendor stopped serving after the sync (deleted, archived or
-            merged since): left out of the comparison, marked by the next run.
-        examples: a few ids that differ, for the message.
-    """
-
-    stream: str
-    source_count: int | None
-    raw_count: int
-    scope: str
-    source_updates: int | None = None
-    raw_updates: int = 0
-    update_scope: str = ""
-    gone_since: int = 0
-    examples: tuple[str, ...] = ()
-
-    @property
-    def rows_match(self) -> bool:
-        """True when the live counts agree (or the vendor reports no count)."""
-        return self.source_count is None or self.source_count == self.raw_count - self.gone_since
-
-    @property
-    def updates_match(self) -> bool:
-        """False when the vendor holds more updates in the settled range than raw: lost updates."""
-        return self.source_updates is None or self.source_updates <= self.raw_updates
-
-    @property
-    def matches(self) -> bool:
-        """True when neither a record nor an update is missing from raw."""
-        return self.rows_match and self.updates_match
-
-    def message(self) -> str:
-        """One paragraph: what was compared, what differs, how to recover."""
-        if self.matches:
-            gone = f"; {self.gone_since} gone at the vendor since" if self.gone_since else ""
-            held = self.raw_count - self.gone_since
-            return f"{self.stream}: {held} live raw rows match the vendor ({self.scope}){gone}"
-        parts = []
-        if not self.rows_match:
-            held = self.raw_count - self.gone_since
-            parts.append(f"the vendor counts {self.source_count} {self.scope}, raw holds {held}")
-        if not self.updates_match:
-            parts.append(
-                f"the vendor counts {self.source_updates} {self.update_scope}, raw only "
-                f"{self.raw_updates}: {self.source_updates - self.raw_updates} update(s) never "
-                "landed (the search overlap may be shorter than the index lag)"
-            )
-        examples = f" (ids e.g. {', '.join(self.examples)})" if self.examples else ""
-        recovery = RECOVERY.format(stream=self.stream)
-        return f"{self.stream}: {'; '.join(parts)}{examples}. {recovery}"
-
-
-def reconcile(stream: Stream, duckdb_path: str | Path) -> Reconciliation:
-    """Compare, like with like, what the last sync should have landed with the vendor's counts.
-
-    Raw rows that are archived, found gone (``_deleted_at``) or merged into another record are
-    left out, as the vendor's counts leave them out. When raw holds more than the vendor counts
-    and the stream can list its ids, those the vendor no longer serves (deleted or archived
-    after the sync) are left out too, so a vendor delete never fails the check. Streams with a
-    modified time also compare the settled part of the last window: a lost update leaves an
-    older modified time in raw.
-
-    Args:
-        stream: a stream from ``build_streams``.
-        duckdb_path: the warehouse file.
-
-    Returns:
-        Both counts and what they cover; ``message()`` says what differs and how to recover.
-    """
-    cursor = stream_cursor(duckdb_path, stream.name)
-    scope: CountScope = stream.count_scope(cursor)
-    raw = raw_count_where(duckdb_path, stream.name, scope.raw_filter)
-    result = Reconciliation(stream.name, scope.source_count, raw, scope.description)
-    update_scope = getattr(stream, "update_scope", None)
-    updates = update_scope(cursor) if update_scope is not None else None
-    if updates is not None:
-        result = replace(
-            result, source_updates=updates.source_count, update_scope=updates.description,
-            raw_updates=raw_count_where(duckdb_path, stream.name, updates.raw_filter),
-        )  # fmt: skip
-    if result.matches or scope.source_count is None:
-        return result
-    return _compare_keys(stream, duckdb_path, scope, result)
-
-
-def _compare_keys(stream: Stream, duckdb_path: str | Path, scope: CountScope,
-                  result: Reconciliation) -> Reconciliation:  # fmt: skip
-    """On a count mismatch, compare ids with the vendor's key listing when the stream has one."""
-    vendor_keys = getattr(stream, "vendor_keys", None)
-    if vendor_keys is None:
-        return result
-    held = vendor_keys()
-    raw_ids = raw_ids_where(duckdb_path, stream.name, scope.raw_filter)
-    gone = raw_ids - held
-    missing = held - raw_ids_where(duckdb_path, stream.name, "true")
-    examples = sorted(missing or gone, key=lambda x: (len(x), x))[:5]
-    return replace(result, gone_since=len(gone), examples=tuple(examples))
-
-
-def resync(duckdb_path: str | Path, stream: str) -> bool:
-    """Forget a stream's cursor so its next sync re-reads it from scratch (merged on key).
-
-    Args:
-        duckdb_path: the warehouse file.
-        stream: a stream name such as ``hubspot/contacts``.
-
-    Returns:
-        True when a cursor was stored and is now removed.
-    """
-    if stream not in RAW_STREAMS:
-        raise ValueError(f"unknown stream {stream!r}; choose one of {', '.join(RAW_STREAMS)}")
-    return reset_cursor(duckdb_path, stream)

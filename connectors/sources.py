@@ -8,7 +8,7 @@ never names a vendor.
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from connectors.streams import Stream
 from connectors.transport import Transport
@@ -79,6 +79,11 @@ class SourcePlugin:
         stream_prefix: the raw schema's vendor part when it differs from ``name`` (two plug-ins
             of one vendor, such as a telephony API and a messaging webhook, share ``raw_<vendor>``).
         needs_base_url: False for sources that are not reached over HTTP (webhook landings).
+        raw_totals: KPI measure (``calls``, ``opportunities_created``) → a ``SELECT count(*)``
+            over this source's raw rows that make it; the publication audit checks the exports'
+            totals against the sum over the enabled sources.
+        config_type: the vendor's frozen config class, for callers that build one by hand
+            (tests, benchmarks); ``streams_from_config`` turns one into streams.
     """
 
     name: str
@@ -91,6 +96,9 @@ class SourcePlugin:
     sandbox_credentials: Mapping[str, str] = field(default_factory=dict, repr=False)
     stream_prefix: str = ""
     needs_base_url: bool = True
+    raw_totals: Mapping[str, str] = field(default_factory=dict, repr=False)
+    config_type: type | None = field(default=None, repr=False)
+    streams_from_config: Callable[[Any], dict[str, Stream]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -131,7 +139,9 @@ class SourcePlugin:
 
     def missing_credentials(self, environ: Mapping[str, str]) -> tuple[Variable, ...]:
         """The credentials not set in ``environ``."""
-        return tuple(item for item in self.credentials if not (environ.get(item.name) or "").strip())
+        return tuple(
+            item for item in self.credentials if not (environ.get(item.name) or "").strip()
+        )
 
     def streams(self, environ: Mapping[str, str], transport: Transport) -> dict[str, Stream]:
         """Build this source's streams from the environment."""

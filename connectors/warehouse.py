@@ -4,30 +4,21 @@ from pathlib import Path
 
 import duckdb
 
-RAW_STREAMS = (
-    "hubspot/deals",
-    "hubspot/contacts",
-    "hubspot/owners",
-    "hubspot/deal_pipelines",
-    "hubspot/goal_targets",
-    "aircall/calls",
-    "aircall/users",
-    "aircall/numbers",
-    "aircall/teams",
-)
-# Raw tables of plug-ins being added (Pipedrive, messaging): created empty so their staging
-# models compile; the source registry replaces both lists.
-PLANNED_RAW_STREAMS = (
-    "pipedrive/deals",
-    "pipedrive/persons",
-    "pipedrive/pipelines",
-    "pipedrive/stages",
-    "pipedrive/users",
-    "twilio/conversations",
-    "twilio/participants",
-    "twilio/messages",
-    "aircall/messages",
-)
+
+def raw_streams() -> tuple[str, ...]:
+    """Every raw stream of every registered source plug-in (``connectors.registry``)."""
+    from connectors.registry import all_stream_names  # late: the registry imports this module
+
+    return all_stream_names()
+
+
+def __getattr__(name: str) -> tuple[str, ...]:
+    # ``RAW_STREAMS`` is read from the registry on first use, as the registry imports us.
+    if name == "RAW_STREAMS":
+        return raw_streams()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 RAW_COLUMNS = """(
     id VARCHAR NOT NULL PRIMARY KEY,
     record JSON NOT NULL,
@@ -53,7 +44,7 @@ def create_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} "
         "(stream VARCHAR PRIMARY KEY, cursor VARCHAR, updated_at TIMESTAMPTZ)"
     )
-    for stream in (*RAW_STREAMS, *PLANNED_RAW_STREAMS):
+    for stream in raw_streams():
         con.execute(f"CREATE SCHEMA IF NOT EXISTS raw_{stream.split('/')[0]}")
         con.execute(f"CREATE TABLE IF NOT EXISTS {raw_table(stream)} {RAW_COLUMNS}")
         # Warehouses created before deletes were tracked lack the column.
@@ -81,9 +72,9 @@ def raw_tables_exist(duckdb_path: str | Path) -> bool:
         found = con.execute(
             "SELECT count(*) FROM information_schema.tables "
             "WHERE table_schema || '.' || table_name IN (SELECT unnest(?))",
-            [[raw_table(stream) for stream in RAW_STREAMS] + [STATE_TABLE]],
+            [[raw_table(stream) for stream in raw_streams()] + [STATE_TABLE]],
         ).fetchone()
-    return found is not None and found[0] == len(RAW_STREAMS) + 1
+    return found is not None and found[0] == len(raw_streams()) + 1
 
 
 def read_cursor(con: duckdb.DuckDBPyConnection, stream: str) -> str | None:

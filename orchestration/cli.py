@@ -6,6 +6,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from connectors.registry import SOURCES
 from orchestration.pipeline_run import RunSummary
 from orchestration.run_lock import ConcurrentRunError
 from orchestration.settings import MissingConfigurationError
@@ -27,6 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--scale", type=float, default=1.0, help="sandbox data volume multiplier")
     run.add_argument("--seed", type=int, default=None, help="sandbox random seed")
     run.add_argument(
+        "--crm",
+        choices=[source.name for source in SOURCES if source.kind == "crm"],
+        default="hubspot",
+        help="with --sandbox: the CRM the sandbox plays (default hubspot)",
+    )
+    run.add_argument(
         "--deadline",
         type=float,
         default=None,
@@ -41,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         "or REPORTING_TIMEZONE)",
     )
 
-    sandbox = commands.add_parser("sandbox", help="serve the HubSpot + Aircall sandbox APIs")
+    sandbox = commands.add_parser("sandbox", help="serve every sandbox vendor API")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8765)
     sandbox.add_argument("--scale", type=float, default=1.0)
@@ -96,7 +103,7 @@ def add_forget_parser(commands: argparse._SubParsersAction) -> None:
     forget.add_argument("--email", action="append", default=[], help="e-mail (repeatable)")
     forget.add_argument("--phone", action="append", default=[], help="phone number (repeatable)")
     forget.add_argument(
-        "--contact-id", action="append", default=[], help="HubSpot contact id (repeatable)"
+        "--contact-id", action="append", default=[], help="CRM contact id (repeatable)"
     )
     forget.add_argument(
         "--sandbox", action="store_true", help="a sandbox warehouse: use the demo keys"
@@ -157,6 +164,7 @@ def _run_and_report(args: argparse.Namespace) -> tuple[int, str, str]:
             seed=args.seed,
             full_refresh=args.full_refresh,
             deadline_minutes=deadline,
+            crm=args.crm,
         )
     except MissingConfigurationError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -22,11 +22,11 @@ from orchestration.settings import (
     MissingConfigurationError,
     missing_variables,
     setting,
+    source_problems,
 )
 
 SEEDS_DIR = PROJECT_ROOT / "dbt_project" / "seeds"
 SEEDS_SCHEMA = SEEDS_DIR / "_seeds__models.yml"
-BASE_URL_VARIABLES = ("HUBSPOT_BASE_URL", "AIRCALL_BASE_URL")
 
 
 class ConfigurationError(MissingConfigurationError):
@@ -54,8 +54,36 @@ def setting_problems(environ: Mapping[str, str], check_urls: bool = True) -> lis
         _folder_problem("EXPORT_DIR", Path(setting("EXPORT_DIR", environ)), ""),
     ]
     if check_urls:
-        problems += [_url_problem(name, setting(name, environ)) for name in BASE_URL_VARIABLES]
+        urls = base_url_variables(environ)
+        problems += [_url_problem(name, setting(name, environ)) for name in urls]
+        problems += _source_option_problems(environ)
     return [problem for problem in problems if problem]
+
+
+def base_url_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """The base-URL variables of the enabled sources."""
+    from connectors.registry import SourceSelectionError, enabled_sources
+
+    try:
+        sources = enabled_sources(os.environ if environ is None else environ)
+    except SourceSelectionError:
+        return []  # reported by source_problems
+    return [source.base_url_variable for source in sources if source.base_url_variable]
+
+
+def _source_option_problems(environ: Mapping[str, str]) -> list[str]:
+    """Whole-number options (days, minutes) of every registered source that are set."""
+    from connectors.registry import SOURCES
+
+    problems = []
+    for source in SOURCES:
+        for item in source.options:
+            value = (environ.get(item.name) or "").strip()
+            if value and item.default.isdigit() and not value.isdigit():
+                problems.append(
+                    f"{item.name}={value!r}: must be a whole number, 0 or more ({item.meaning})"
+                )
+    return problems
 
 
 def _timezone_problem(value: str) -> str | None:
@@ -196,6 +224,7 @@ def require_valid_configuration(
     if real_run:
         missing = missing_variables(environ)
         problems += [f"{item.name}: not set ({item.meaning})" for item in missing]
+        problems += source_problems(environ)
     problems += setting_problems(environ, check_urls=real_run) + seed_problems()
     if problems:
         raise ConfigurationError(problems)

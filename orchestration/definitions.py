@@ -22,11 +22,7 @@ defs = dg.Definitions(
     schedules=[build_nightly_schedule()],
     sensors=[alert_on_run_failure, housekeeping_after_success, freshness_sla_alert],
     resources={
-        "sources": SourcesResource(
-            hubspot_access_token=dg.EnvVar("HUBSPOT_ACCESS_TOKEN"),
-            aircall_api_id=dg.EnvVar("AIRCALL_API_ID"),
-            aircall_api_token=dg.EnvVar("AIRCALL_API_TOKEN"),
-        ),
+        "sources": SourcesResource(),
         "warehouse": WarehouseResource(),
         "publisher": PublishResource(),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),

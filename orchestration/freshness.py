@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import dagster as dg
 
-from connectors.registry import RAW_STREAMS
+from connectors.registry import all_stream_names
 from orchestration.alerts import alert_payload, post_alert
 from orchestration.settings import setting
 
@@ -23,7 +23,8 @@ CHECK_NAME = "fresh_within_sla"
 SENSOR_INTERVAL_SECONDS = 300
 PUBLICATION_KEY = dg.AssetKey(["looker_studio", "published_exports"])
 MONITORED_KEYS: tuple[dg.AssetKey, ...] = (
-    *(dg.AssetKey(stream.split("/")) for stream in RAW_STREAMS),
+    # Every registered source's streams: one never materialized (disabled) is never judged.
+    *(dg.AssetKey(stream.split("/")) for stream in all_stream_names()),
     PUBLICATION_KEY,
 )
 

@@ -9,6 +9,14 @@ from pathlib import Path
 
 import dagster as dg
 
+from connectors.registry import (
+    SOURCES,
+    SOURCES_VARIABLE,
+    SourcePlugin,
+    SourceSelectionError,
+    all_stream_names,
+    source_named,
+)
 from connectors.stopping import StopToken
 from orchestration.config_check import require_valid_configuration
 from orchestration.run_control import run_on_worker_thread, stop_on_signals
@@ -20,11 +28,18 @@ from orchestration.settings import (
     setting,
 )
 
-SANDBOX_CREDENTIALS = {
-    "HUBSPOT_ACCESS_TOKEN": "sandbox-hubspot-token",
-    "AIRCALL_API_ID": "sandbox-aircall-id",
-    "AIRCALL_API_TOKEN": "sandbox-aircall-token",
-}
+DEFAULT_SANDBOX_CRM = "hubspot"
+
+
+def sandbox_sources(crm: str = DEFAULT_SANDBOX_CRM) -> tuple[SourcePlugin, ...]:
+    """What a sandbox run reads: the chosen CRM and every telephony and messaging source."""
+    chosen = source_named(crm)
+    if chosen.kind != "crm":
+        raise SourceSelectionError(f"{crm!r} is a {chosen.kind} source, not a CRM")
+    return tuple(source for source in SOURCES if source is chosen or source.kind != "crm")
+
+
+RAW_STREAM_NAMES = frozenset(all_stream_names())
 
 
 @dataclass(slots=True)
@@ -45,20 +60,25 @@ class RunSummary:
 
 
 @contextmanager
-def sandbox_environment(scale: float, seed: int | None) -> Iterator[str]:
-    """Start the bundled sandbox on a free port and point the connectors at it.
+def sandbox_environment(
+    scale: float, seed: int | None, crm: str = DEFAULT_SANDBOX_CRM
+) -> Iterator[str]:
+    """Start the bundled sandbox on a free port and point the sandbox sources at it.
 
     Yields:
         The sandbox base URL. The process environment is restored afterwards.
     """
     from sandbox import SandboxConfig, start_sandbox
 
+    sources = sandbox_sources(crm)
     config = SandboxConfig(scale=scale) if seed is None else SandboxConfig(scale=scale, seed=seed)
     saved = dict(os.environ)
     with start_sandbox(config) as sandbox:
-        os.environ.update(SANDBOX_CREDENTIALS)
-        os.environ["HUBSPOT_BASE_URL"] = sandbox.base_url
-        os.environ["AIRCALL_BASE_URL"] = sandbox.base_url
+        os.environ[SOURCES_VARIABLE] = ",".join(source.name for source in sources)
+        for source in sources:
+            os.environ.update(source.sandbox_credentials)
+            if source.base_url_variable:
+                os.environ[source.base_url_variable] = sandbox.base_url_for(source.name)
         os.environ.setdefault("PII_HASH_KEY", SANDBOX_PII_HASH_KEY)
         os.environ.setdefault("ERASURE_KEY", SANDBOX_ERASURE_KEY)
         try:
@@ -104,7 +124,7 @@ def summarise(result: dg.ExecuteInProcessResult, elapsed_seconds: float) -> RunS
             metadata = {name: value.value for name, value in materialization.metadata.items()}
             if key == "looker_studio/published_exports":
                 summary.publication = metadata
-            elif key.split("/")[0] in {"hubspot", "aircall"}:
+            elif key in RAW_STREAM_NAMES:
                 summary.streams.append((key, metadata))
             else:
                 summary.models_built += 1
@@ -131,6 +151,7 @@ def run_pipeline(
     seed: int | None = None,
     full_refresh: bool = False,
     deadline_minutes: float | None = None,
+    crm: str = DEFAULT_SANDBOX_CRM,
 ) -> RunSummary:
     """Run ingest → dbt → publish on the sandbox or the configured sources; return the summary.
 
@@ -148,7 +169,7 @@ def run_pipeline(
     with warehouse_lock(Path(setting("DUCKDB_PATH"))), stop_on_signals(token):
         job = lambda: execute_refresh_job(full_refresh=full_refresh)  # noqa: E731
         if sandbox:
-            with sandbox_environment(scale, seed) as url:
+            with sandbox_environment(scale, seed, crm) as url:
                 print(f"Sandbox APIs serving at {url} (scale {scale})", flush=True)
                 result = run_on_worker_thread(job, token)
         else:

@@ -1,53 +1,53 @@
 """Thin Dagster resources over the framework-free connectors and the DuckDB warehouse."""
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 
-from connectors.registry import AircallConfig, HubSpotConfig, Stream, build_streams
+from connectors.registry import (
+    SOURCES_VARIABLE,
+    Stream,
+    build_streams,
+    enabled_sources,
+    raw_total_queries,
+)
 from orchestration.run_lock import duckdb_lock_wait, warehouse_lock
 from orchestration.settings import setting
 from publishing import (
     DEFAULT_INVARIANTS,
-    RAW_INVARIANTS,
     CsvFolderConfig,
     CsvFolderTarget,
     PublishConfig,
     PublishResult,
     publish,
+    raw_total_invariants,
 )
 from publishing.targets.base import Target
 from publishing.targets.duckdb_file import DuckDbFileConfig, DuckDbFileTarget
 
 
 class SourcesResource(dg.ConfigurableResource):
-    """Vendor credentials and endpoints; secrets arrive as `dg.EnvVar`, never as plain config.
+    """The enabled source plug-ins (connectors/registry.py) and their streams.
 
-    Base URLs left empty fall back to HUBSPOT_BASE_URL / AIRCALL_BASE_URL, then to the vendors'
-    public hosts, so the same definitions serve the sandbox and real accounts.
+    Credentials and base URLs are read from the environment when the streams are built, so
+    secrets never enter run config and the same definitions serve the sandbox and real accounts.
+    ``sources`` (comma-separated names) overrides the SOURCES variable.
     """
 
-    hubspot_access_token: str
-    aircall_api_id: str
-    aircall_api_token: str
-    hubspot_base_url: str = ""
-    aircall_base_url: str = ""
+    sources: str = ""
+
+    def environ(self) -> dict[str, str]:
+        environ = dict(os.environ)
+        if self.sources:
+            environ[SOURCES_VARIABLE] = self.sources
+        return environ
 
     def streams(self) -> dict[str, Stream]:
-        """Build every stream declaration, keyed like `hubspot/deals`."""
-        hubspot = HubSpotConfig(
-            access_token=self.hubspot_access_token,
-            base_url=self.hubspot_base_url or setting("HUBSPOT_BASE_URL"),
-            full_key_reconciliation_days=int(setting("FULL_KEY_RECONCILIATION_DAYS")),
-        )
-        aircall = AircallConfig(
-            api_id=self.aircall_api_id,
-            api_token=self.aircall_api_token,
-            base_url=self.aircall_base_url or setting("AIRCALL_BASE_URL"),
-        )
-        return build_streams(hubspot=hubspot, aircall=aircall)
+        """Every stream of the enabled sources, keyed like `<vendor>/<table>`."""
+        return build_streams(self.environ())
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -112,10 +112,12 @@ class PublishResource(dg.ConfigurableResource):
     def publish(self, duckdb_path: Path, log: Callable[[str], None]) -> PublishResult:
         """Write, audit, then swap in the exports on every target (see publishing.publish)."""
         targets = self.targets()
+        sources = enabled_sources(os.environ)
         log("Publishing to: " + "; ".join(target.describe() for target in targets))
         config = PublishConfig(
             reporting_timezone=setting("REPORTING_TIMEZONE"),
-            invariants=(*DEFAULT_INVARIANTS, *RAW_INVARIANTS),
+            invariants=(*DEFAULT_INVARIANTS, *raw_total_invariants(raw_total_queries(sources))),
+            enabled_source_kinds=frozenset(source.kind for source in sources),
             lock_wait=duckdb_lock_wait(),
         )
         return publish(duckdb_path, targets, config)

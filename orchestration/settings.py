@@ -8,8 +8,6 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULTS: dict[str, str] = {
-    "HUBSPOT_BASE_URL": "https://api.hubapi.com",
-    "AIRCALL_BASE_URL": "https://api.aircall.io",
     "DUCKDB_PATH": str(PROJECT_ROOT / "data" / "warehouse.duckdb"),
     "REPORTING_TIMEZONE": "Europe/Paris",
     "REPORTING_CURRENCY": "EUR",
@@ -20,7 +18,6 @@ DEFAULTS: dict[str, str] = {
     "LOOKER_GCS_PREFIX": "looker",
     "LOOKER_PG_SCHEMA": "looker",
     "LOOKER_PG_READER_ROLE": "looker_reader",
-    "FULL_KEY_RECONCILIATION_DAYS": "7",
     "LANDING_RETENTION_DAYS": "0",
     "DBT_TARGET_RUNS_KEPT": "3",
     "READER_DUCKDB_PATH": "",  # empty: EXPORT_DIR/kpis.duckdb
@@ -31,11 +28,9 @@ DEFAULTS: dict[str, str] = {
     "ALERT_WEBHOOK_URL": "",
 }
 
-# Secrets a real run cannot do without; each maps to the source that needs it.
+# Secrets a real run cannot do without, whatever its sources; each source plug-in declares its
+# own credentials (connectors/registry.py).
 REQUIRED_FOR_REAL_RUN: dict[str, str] = {
-    "HUBSPOT_ACCESS_TOKEN": "HubSpot private-app access token",
-    "AIRCALL_API_ID": "Aircall API ID",
-    "AIRCALL_API_TOKEN": "Aircall API token",
     "PII_HASH_KEY": "secret key for pseudonymising customer ids (any long random string)",
 }
 
@@ -68,17 +63,48 @@ def setting(name: str, environ: Mapping[str, str] | None = None) -> str:
     """
     environ = os.environ if environ is None else environ
     value = environ.get(name, "").strip()
-    return value or DEFAULTS.get(name, "")
+    return value or DEFAULTS.get(name) or source_option_defaults().get(name, "")
+
+
+def source_option_defaults() -> dict[str, str]:
+    """The defaults the source plug-ins declare for their options (base URLs and the like)."""
+    from connectors.registry import SOURCES
+
+    return {item.name: item.default for source in SOURCES for item in source.options}
 
 
 def missing_variables(environ: Mapping[str, str] | None = None) -> list[MissingVariable]:
-    """List the required variables a real run lacks, in a stable order."""
+    """The variables a real run lacks, in a stable order: the credentials still unset of every
+    source that is partly configured (or named in SOURCES), then the project's own secrets."""
+    from connectors.registry import SOURCES, SOURCES_VARIABLE
+
     environ = os.environ if environ is None else environ
-    return [
+    named = {name.strip() for name in environ.get(SOURCES_VARIABLE, "").split(",")}
+    missing = [
+        MissingVariable(item.name, f"{source.label}: {item.meaning}")
+        for source in SOURCES
+        if source.name in named
+        or any(environ.get(item.name, "").strip() for item in source.credentials)
+        for item in source.missing_credentials(environ)
+    ]
+    return missing + [
         MissingVariable(name, meaning)
         for name, meaning in REQUIRED_FOR_REAL_RUN.items()
         if not environ.get(name, "").strip()
     ]
+
+
+def source_problems(environ: Mapping[str, str] | None = None) -> list[str]:
+    """Why the enabled sources cannot make a real run: unknown names in SOURCES, or no CRM, or
+    no telephony or messaging source (the credentials of each candidate named)."""
+    from connectors.registry import SourceSelectionError, enabled_sources, kind_problems
+
+    environ = os.environ if environ is None else environ
+    try:
+        sources = enabled_sources(environ)
+    except SourceSelectionError as error:
+        return [f"SOURCES: {error}"]
+    return kind_problems(sources)
 
 
 def require_real_run_configuration(environ: Mapping[str, str] | None = None) -> None:
@@ -87,12 +113,14 @@ def require_real_run_configuration(environ: Mapping[str, str] | None = None) -> 
     Raises:
         MissingConfigurationError: naming every missing variable and where to set it.
     """
+    environ = os.environ if environ is None else environ
     missing = missing_variables(environ)
-    if not missing:
+    problems = [f"{item.name}: {item.meaning}" for item in missing] + source_problems(environ)
+    if not problems:
         return
-    lines = "\n".join(f"  {item.name}: {item.meaning}" for item in missing)
+    lines = "\n".join(f"  {problem}" for problem in problems)
     raise MissingConfigurationError(
-        "Cannot run against the real sources; these environment variables are not set:\n"
+        "Cannot run against the real sources; these settings are missing:\n"
         f"{lines}\n"
         "Set them in the environment or in a .env file (see .env.example), "
         "or run the built-in demo with `kpi-pipeline run --sandbox`."

@@ -6,7 +6,7 @@ configuration in as frozen dataclasses.
 
 from publishing.checks import CheckFailure, PublishValidationError
 from publishing.contract import CONTRACT_VERSION, EXPORT_COLUMNS, GRAIN_COLUMNS
-from publishing.invariants import DEFAULT_INVARIANTS, RAW_INVARIANTS, Invariant
+from publishing.invariants import DEFAULT_INVARIANTS, Invariant, raw_total_invariants
 from publishing.pii import PiiHit, find_pii
 from publishing.publish import (
     PublishCommitError,
@@ -27,7 +27,6 @@ __all__ = [
     "DEFAULT_INVARIANTS",
     "EXPORT_COLUMNS",
     "GRAIN_COLUMNS",
-    "RAW_INVARIANTS",
     "CheckFailure",
     "CsvFolderConfig",
     "CsvFolderTarget",
@@ -43,4 +42,5 @@ __all__ = [
     "PublishValidationError",
     "find_pii",
     "publish",
+    "raw_total_invariants",
 ]

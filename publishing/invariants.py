@@ -1,6 +1,6 @@
 """kpis.md's invariants as SQL queries that return one row per violation (like dbt tests)."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -134,19 +134,34 @@ DEFAULT_INVARIANTS: tuple[Invariant, ...] = (
     _no_pii_patterns(),
 )
 
-# Need the raw layer (architecture.md) in the same DuckDB file; the orchestrator adds them.
-RAW_INVARIANTS: tuple[Invariant, ...] = (
-    _totals_agree(
-        "calls_match_raw_calls",
-        _sum("kpi_calls_daily", "calls"),
-        "SELECT count(*) FROM raw_aircall.calls",
-    ),
-    _totals_agree(
-        "opportunities_created_match_raw_deals",
-        _sum("kpi_sales_daily", "opportunities_created"),
-        "SELECT count(*) FROM raw_hubspot.deals WHERE NOT is_archived AND _deleted_at IS NULL",
-    ),
-)
+# KPI measures that must equal a count of raw records: each source plug-in says which of its raw
+# rows make the measure (``SourcePlugin.raw_totals``), and the orchestrator adds the invariants.
+RAW_TOTAL_MEASURES: dict[str, tuple[str, str]] = {
+    "calls": ("kpi_calls_daily", "calls"),
+    "opportunities_created": ("kpi_sales_daily", "opportunities_created"),
+}
+
+
+def raw_total_invariants(counts: Mapping[str, Sequence[str]]) -> tuple[Invariant, ...]:
+    """One invariant per measure: the export's total equals the sum of the sources' raw counts.
+
+    Args:
+        counts: measure name (a key of RAW_TOTAL_MEASURES) → one ``SELECT count(*) ...`` per
+            enabled source that feeds it.
+
+    Returns:
+        The invariants, named like ``calls_match_raw_calls`` (the names existing alerts use).
+    """
+    names = {"calls": "calls_match_raw_calls",
+             "opportunities_created": "opportunities_created_match_raw_deals"}  # fmt: skip
+    invariants = []
+    for measure, queries in counts.items():
+        if not queries:
+            continue
+        table, column = RAW_TOTAL_MEASURES[measure]
+        raw_sum = "SELECT " + " + ".join(f"({query})" for query in queries)
+        invariants.append(_totals_agree(names.get(measure, measure), _sum(table, column), raw_sum))
+    return tuple(invariants)
 
 
 def invariant_failures(

@@ -41,7 +41,8 @@ class PublishConfig:
         min_measure_ratio: fail a key measure (revenue won, opportunities created and won,
             calls, leads) whose total drops below this share of its trailing median (0
             disables). All-time totals barely move from night to night, so this is tighter.
-        invariants: the invariant queries to run; add RAW_INVARIANTS when raw tables exist.
+        invariants: the invariant queries to run; add ``raw_total_invariants`` when raw tables
+            exist.
         work_dir: where files are first written; on EXPORT_DIR's file system they are
             hard-linked into place instead of copied. A temporary folder by default.
         enabled_source_kinds: the kinds of source this deployment reads (crm, telephony,

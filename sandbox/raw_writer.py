@@ -18,10 +18,11 @@ from typing import Any
 
 import duckdb
 
-from connectors.config import AircallConfig, HubSpotConfig
+from connectors.aircall.config import AircallConfig
+from connectors.hubspot.config import HubSpotConfig
 from connectors.hubspot.streams import CONTACT_PROPERTIES, DEAL_PROPERTIES, GOAL_TARGET_PROPERTIES
 from connectors.landing import LANDING_COLUMNS, landing_line
-from connectors.registry import build_streams
+from connectors.registry import config_streams
 from connectors.streams import RecordShape, format_timestamp
 from connectors.warehouse import STATE_TABLE, create_raw_schema, raw_table
 from sandbox.apis import aircall as aircall_api
@@ -40,7 +41,7 @@ FROM read_json('{path}', format = 'newline_delimited', columns = {columns})
 
 def stream_shapes() -> dict[str, RecordShape]:
     """Each stream's record shape, taken from the connectors themselves (no request is made)."""
-    streams = build_streams(
+    streams = config_streams(
         HubSpotConfig("unused", base_url="http://127.0.0.1:9"),
         AircallConfig("unused", "unused", base_url="http://127.0.0.1:9"),
     )

@@ -47,6 +47,10 @@ class RunningSandbox:
         self._server.server_close()
         self._thread.join(timeout=5)
 
+    def base_url_for(self, vendor: str) -> str:
+        """The base URL of one vendor's API on this sandbox."""
+        return self.base_url
+
     def env(self) -> dict[str, str]:
         """The environment variables that point the real connectors at this sandbox."""
         return sandbox_env(self.base_url)

@@ -1,9 +1,9 @@
 """Aircall: Basic auth, the ``X-AircallApi-*`` rate headers, and the client from AircallConfig."""
 
 import requests
-from requests.auth import HTTPBasicAuth
 
-from connectors.config import AircallConfig
+from connectors.aircall.config import AircallConfig
+from connectors.auth import BasicAuth
 from connectors.http import HttpClient, VendorPolicy, parse_retry_after
 
 RESET_HEADER = "X-AircallApi-Reset"
@@ -57,10 +57,8 @@ def build_aircall_client(config: AircallConfig) -> HttpClient:
     base_url = config.base_url.rstrip("/").removesuffix("/v1")
     return HttpClient(
         base_url,
-        HTTPBasicAuth(config.api_id, config.api_token),
+        BasicAuth(config.api_id, config.api_token),
         AircallPolicy(),
-        config.retry,
         secrets=(config.api_id, config.api_token),
-        sleep=config.sleep,
-        clock=config.clock,
+        transport=config.transport,
     )

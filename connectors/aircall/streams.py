@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from connectors.aircall.client import build_aircall_client
-from connectors.config import AircallConfig
+from connectors.aircall.config import AircallConfig
 from connectors.errors import ConnectorError
 from connectors.http import HttpClient
 from connectors.pagination import AircallNextLinkPaginator, paginate

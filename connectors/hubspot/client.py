@@ -1,30 +1,16 @@
 """HubSpot: Bearer auth, rate-limit rules, and the HTTP client built from a HubSpotConfig."""
 
 import requests
-from requests.auth import AuthBase
 
-from connectors.config import HubSpotConfig
+from connectors.auth import BearerAuth
 from connectors.errors import QuotaExhaustedError
 from connectors.http import HttpClient, VendorPolicy
+from connectors.hubspot.config import HubSpotConfig
 
 SCOPES = (
     "crm.objects.deals.read, crm.objects.contacts.read, crm.objects.owners.read, "
     "crm.objects.goals.read"
 )
-
-
-class BearerAuth(AuthBase):
-    """``Authorization: Bearer <token>`` with a token passed in, never read from the environment."""
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["Authorization"] = f"Bearer {self._token}"
-        return request
-
-    def __repr__(self) -> str:
-        return "BearerAuth(token=***)"
 
 
 class HubSpotPolicy(VendorPolicy):
@@ -60,8 +46,6 @@ def build_hubspot_client(config: HubSpotConfig) -> HttpClient:
         config.base_url,
         BearerAuth(config.access_token),
         HubSpotPolicy(),
-        config.retry,
         secrets=(config.access_token,),
-        sleep=config.sleep,
-        clock=config.clock,
+        transport=config.transport,
     )

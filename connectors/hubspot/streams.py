@@ -4,9 +4,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from connectors.config import HubSpotConfig
 from connectors.http import HttpClient
 from connectors.hubspot.client import build_hubspot_client
+from connectors.hubspot.config import HubSpotConfig
 from connectors.hubspot.search import SearchCursor, SearchStream
 from connectors.pagination import HubSpotAfterPaginator, paginate
 from connectors.streams import CountScope, Page, RawIndex, RecordShape, Stream

@@ -1,5 +1,6 @@
-"""One Dagster asset per raw stream, keyed like the dbt source it feeds (`hubspot/deals`)."""
+"""One Dagster asset per raw stream of the enabled sources, keyed like the dbt source it feeds."""
 
+import os
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 
@@ -7,10 +8,11 @@ import dagster as dg
 
 from connectors.duckdb_connect import WarehouseLockedError
 from connectors.registry import (
-    RAW_STREAMS,
     SyncProgress,
     SyncResult,
+    enabled_sources,
     reconcile,
+    source_of_stream,
     sync_stream,
 )
 from connectors.schema_drift import detect_schema_drift
@@ -32,7 +34,7 @@ RAW_FRESHNESS_POLICY = dg.FreshnessPolicy.time_window(
 
 
 def asset_key_for(stream_name: str) -> dg.AssetKey:
-    """`hubspot/deals` -> AssetKey(["hubspot", "deals"]), the default dagster-dbt source key."""
+    """`<vendor>/deals` -> AssetKey(["<vendor>", "deals"]), the default dagster-dbt source key."""
     return dg.AssetKey(stream_name.split("/"))
 
 
@@ -76,7 +78,8 @@ def build_ingest_asset(stream_name: str) -> dg.AssetsDefinition:
         kinds={"python", "duckdb"},
         retry_policy=INGEST_RETRY_POLICY,
         freshness_policy=RAW_FRESHNESS_POLICY,
-        description=f"Raw `{table}` records from {source_system}, merged on their id.",
+        description=f"Raw `{table}` records from {source_of_stream(stream_name).label}, "
+        "merged on their id.",
     )
     def _ingest(
         context: dg.AssetExecutionContext,
@@ -144,9 +147,13 @@ def build_reconciliation_check(stream_name: str) -> dg.AssetChecksDefinition:
 
 
 def build_ingest_definitions(
-    stream_names: Sequence[str] = RAW_STREAMS,
+    stream_names: Sequence[str] | None = None,
 ) -> tuple[list[dg.AssetsDefinition], list[dg.AssetChecksDefinition]]:
-    """Every ingest asset and its reconciliation check."""
+    """Every ingest asset and its reconciliation check (default: the enabled sources' streams)."""
+    if stream_names is None:
+        stream_names = [
+            name for source in enabled_sources(os.environ) for name in source.stream_names
+        ]
     assets = [build_ingest_asset(name) for name in stream_names]
     checks = [build_reconciliation_check(name) for name in stream_names]
     return assets, checks

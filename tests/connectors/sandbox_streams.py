@@ -3,8 +3,13 @@
 from datetime import date, timedelta
 from typing import Any
 
+from connectors.aircall.config import AircallConfig
+from connectors.aircall.streams import build_aircall_streams
 from connectors.http import RetryPolicy
-from connectors.registry import AircallConfig, HubSpotConfig, Stream, build_streams
+from connectors.hubspot.config import HubSpotConfig
+from connectors.hubspot.streams import build_hubspot_streams
+from connectors.registry import Stream
+from connectors.transport import Transport
 
 AS_OF = date(2026, 6, 15)
 TOKEN = "sandbox-hubspot-token"
@@ -17,11 +22,11 @@ def sandbox_streams(
 ) -> dict[str, Stream]:  # fmt: skip
     """Every stream pointed at a sandbox, in small pages so every path runs in seconds."""
     retry = RetryPolicy(max_attempts=4, backoff_seconds=0.01, max_wait_seconds=30)
-    sleeps = {} if sleep is None else {"sleep": sleep}
+    transport = Transport(retry) if sleep is None else Transport(retry, sleep=sleep)
     hub = HubSpotConfig(
         token, base_url=base_url, search_page_size=20, list_page_size=50,
-        search_result_cap=CAPS["search_cap"], owners_page_size=10, retry=retry,
-        **sleeps, **(hubspot or {}),
+        search_result_cap=CAPS["search_cap"], owners_page_size=10, transport=transport,
+        **(hubspot or {}),
     )  # fmt: skip
     options = {
         "start_date": AS_OF - timedelta(days=400),
@@ -32,5 +37,5 @@ def sandbox_streams(
         **aircall,
     }
     air = AircallConfig("sandbox-aircall-id", "sandbox-aircall-token", base_url=base_url,
-                        retry=retry, **sleeps, **options)  # fmt: skip
-    return build_streams(hub, air)
+                        transport=transport, **options)  # fmt: skip
+    return {**build_hubspot_streams(hub), **build_aircall_streams(air)}

@@ -9,8 +9,13 @@ from typing import Any
 import duckdb
 from connector_testkit import Sleeps
 
+from connectors.aircall.config import AircallConfig
+from connectors.aircall.streams import build_aircall_streams
 from connectors.http import RetryPolicy
-from connectors.registry import AircallConfig, HubSpotConfig, Stream, build_streams
+from connectors.hubspot.config import HubSpotConfig
+from connectors.hubspot.streams import build_hubspot_streams
+from connectors.registry import Stream
+from connectors.transport import Transport
 from connectors.warehouse import raw_table
 from sandbox import RunningSandbox, SandboxConfig
 
@@ -35,14 +40,13 @@ def streams_for(
     """Every stream of the sandbox, with the connector's clock and lookbacks set by the test."""
     sleeps = sleeps or Sleeps()
     retry = RetryPolicy(max_attempts=4, backoff_seconds=0.01, max_wait_seconds=30)
+    transport = Transport(retry, sleep=sleeps, clock=clock)
     hubspot = HubSpotConfig(
         "sandbox-hubspot-token",
         base_url=sandbox.base_url,
         overlap_minutes=overlap_minutes,
         search_page_size=50,
-        retry=retry,
-        sleep=sleeps,
-        clock=clock,
+        transport=transport,
     )
     aircall = AircallConfig(
         "sandbox-aircall-id",
@@ -51,11 +55,9 @@ def streams_for(
         start_date=AS_OF - timedelta(days=400),
         trailing_hours=trailing_hours,
         window_days=90,
-        retry=retry,
-        sleep=sleeps,
-        clock=clock,
+        transport=transport,
     )
-    return build_streams(hubspot, aircall)
+    return {**build_hubspot_streams(hubspot), **build_aircall_streams(aircall)}
 
 
 def raw_content(path: Path, stream: str) -> list[tuple[str, str]]:

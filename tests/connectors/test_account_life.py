@@ -17,19 +17,21 @@ import duckdb
 import pytest
 from sandbox_streams import AS_OF, CAPS, sandbox_streams
 
+from connectors.aircall.source import SOURCE as AIRCALL
 from connectors.errors import StopRequested
-from connectors.registry import Stream, SyncProgress, reconcile, sync_stream
+from connectors.hubspot.source import SOURCE as HUBSPOT
+from connectors.registry import Stream, SyncProgress, raw_total_queries, reconcile, sync_stream
 from connectors.stopping import StopToken
 from connectors.warehouse import RAW_STREAMS, raw_table
 from orchestration.erasure import rebuild_marts
 from publishing import (
     DEFAULT_INVARIANTS,
-    RAW_INVARIANTS,
     CsvFolderConfig,
     CsvFolderTarget,
     PublishConfig,
     publish,
 )
+from publishing.invariants import raw_total_invariants
 from sandbox import RunningSandbox, SandboxConfig, start_sandbox
 
 HERE = Path(__file__).resolve().parent
@@ -48,6 +50,8 @@ KILLED_SYNC = textwrap.dedent(
     print("finished", flush=True)
     """
 )
+
+RAW_INVARIANTS = raw_total_invariants(raw_total_queries((HUBSPOT, AIRCALL)))
 
 
 def sync_all(streams: dict[str, Stream], path: Path, run_id: str, **options: Any) -> None:

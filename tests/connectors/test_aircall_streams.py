@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from connector_testkit import FakeClient, load_page
 
+from connectors.aircall.config import AircallConfig
 from connectors.aircall.streams import CallsStream, ListStream
-from connectors.config import AircallConfig
 
 NOW = int(datetime(2024, 7, 10, tzinfo=UTC).timestamp())
 DAY = 86_400

@@ -7,6 +7,7 @@ import pytest
 from connector_testkit import Reply, ScriptedServer, Sleeps
 
 from connectors.aircall.client import AircallPolicy
+from connectors.auth import BearerAuth
 from connectors.errors import (
     FatalError,
     MalformedResponseError,
@@ -14,7 +15,8 @@ from connectors.errors import (
     RetriesExhaustedError,
 )
 from connectors.http import HttpClient, RetryPolicy, parse_retry_after
-from connectors.hubspot.client import BearerAuth, HubSpotPolicy
+from connectors.hubspot.client import HubSpotPolicy
+from connectors.transport import Transport
 
 TOKEN = "pat-eu1-secret-token-1234"
 NOW = 1_750_000_000.0
@@ -25,10 +27,12 @@ def hubspot_client(server: ScriptedServer, sleeps: Sleeps, attempts: int = 4) ->
         server.base_url,
         BearerAuth(TOKEN),
         HubSpotPolicy(),
-        RetryPolicy(max_attempts=attempts, backoff_seconds=0.01, max_wait_seconds=60),
+        Transport(
+            RetryPolicy(max_attempts=attempts, backoff_seconds=0.01, max_wait_seconds=60),
+            sleep=sleeps,
+            clock=lambda: NOW,
+        ),
         secrets=(TOKEN,),
-        sleep=sleeps,
-        clock=lambda: NOW,
     )
 
 
@@ -177,9 +181,7 @@ def test_http_aircall_429_waits_until_reset_plus_one(
         scripted_server.base_url,
         BearerAuth("x"),
         AircallPolicy(),
-        retry,
-        sleep=sleeps,
-        clock=lambda: NOW,
+        Transport(retry, sleep=sleeps, clock=lambda: NOW),
     )
     # when
     client.get("/v1/users")

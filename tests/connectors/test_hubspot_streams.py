@@ -6,7 +6,7 @@ from typing import Any
 
 from connector_testkit import FakeClient, load_page
 
-from connectors.config import HubSpotConfig
+from connectors.hubspot.config import HubSpotConfig
 from connectors.hubspot.search import SearchCursor, SearchStream
 from connectors.hubspot.streams import (
     DEAL_PROPERTIES,

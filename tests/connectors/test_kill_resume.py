@@ -8,7 +8,9 @@ from pathlib import Path
 
 import duckdb
 
-from connectors.registry import AircallConfig, HubSpotConfig, build_streams, sync_stream
+from connectors.aircall.config import AircallConfig
+from connectors.hubspot.config import HubSpotConfig
+from connectors.registry import config_streams, sync_stream
 from connectors.warehouse import raw_table
 from sandbox import SandboxConfig, start_sandbox
 
@@ -21,12 +23,14 @@ SYNC_SCRIPT = textwrap.dedent(
     """
     import sys
     from datetime import date
-    from connectors.registry import AircallConfig, HubSpotConfig, build_streams, sync_stream
+    from connectors.aircall.config import AircallConfig
+    from connectors.hubspot.config import HubSpotConfig
+    from connectors.registry import config_streams, sync_stream
 
     base_url, duckdb_path, start = sys.argv[1], sys.argv[2], date.fromisoformat(sys.argv[3])
     aircall = AircallConfig("sandbox-aircall-id", "sandbox-aircall-token", base_url=base_url,
                             start_date=start, window_days=3)
-    streams = build_streams(HubSpotConfig("unused", base_url=base_url), aircall)
+    streams = config_streams(HubSpotConfig("unused", base_url=base_url), aircall)
 
     def report(progress):
         if progress.checkpoint:
@@ -42,7 +46,7 @@ def calls_stream(base_url: str):
     aircall = AircallConfig(
         "sandbox-aircall-id", "sandbox-aircall-token", base_url=base_url, **AIRCALL_OPTIONS
     )
-    return build_streams(HubSpotConfig("unused", base_url=base_url), aircall)["aircall/calls"]
+    return config_streams(HubSpotConfig("unused", base_url=base_url), aircall)["aircall/calls"]
 
 
 def raw_calls(path: Path) -> list[tuple[str, str]]:

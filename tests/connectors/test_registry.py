@@ -3,7 +3,9 @@
 import re
 from pathlib import Path
 
-from connectors.registry import RAW_STREAMS, AircallConfig, HubSpotConfig, build_streams
+from connectors.aircall.config import AircallConfig
+from connectors.hubspot.config import HubSpotConfig
+from connectors.registry import RAW_STREAMS, config_streams
 
 CONNECTORS = Path(__file__).resolve().parents[2] / "connectors"
 
@@ -12,7 +14,7 @@ def test_build_streams_returns_every_raw_stream_in_order() -> None:
     # given
     hubspot, aircall = HubSpotConfig("hub-secret"), AircallConfig("air-id", "air-secret")
     # when
-    streams = build_streams(hubspot, aircall)
+    streams = config_streams(hubspot, aircall)
     # then
     assert tuple(streams) == RAW_STREAMS
     assert all(f"{s.source}/{s.table}" == name for name, s in streams.items())

@@ -13,21 +13,23 @@ import duckdb
 import pytest
 from connector_testkit import Sleeps
 
+from connectors.aircall.config import AircallConfig
+from connectors.aircall.streams import build_aircall_streams
 from connectors.errors import FatalError, MalformedResponseError
 from connectors.http import RetryPolicy
+from connectors.hubspot.config import HubSpotConfig
 from connectors.hubspot.search import SearchCursor
+from connectors.hubspot.streams import build_hubspot_streams
 from connectors.registry import (
-    AircallConfig,
-    HubSpotConfig,
     Stream,
     SyncProgress,
-    build_streams,
     raw_row_count,
     reconcile,
     source_total,
     stream_cursor,
     sync_stream,
 )
+from connectors.transport import Transport
 from connectors.warehouse import RAW_STREAMS, raw_table
 from sandbox import Business, RunningSandbox, SandboxConfig, start_sandbox
 
@@ -71,8 +73,7 @@ def streams_for(sandbox: RunningSandbox, sleeps: Sleeps | None = None, token: st
         list_page_size=50,
         search_result_cap=CAPS["search_cap"],
         owners_page_size=10,
-        retry=retry,
-        sleep=sleep,
+        transport=Transport(retry, sleep=sleep),
     )
     options = {
         "start_date": AS_OF - timedelta(days=400),
@@ -86,11 +87,10 @@ def streams_for(sandbox: RunningSandbox, sleeps: Sleeps | None = None, token: st
         "sandbox-aircall-id",
         "sandbox-aircall-token",
         base_url=sandbox.base_url,
-        retry=retry,
-        sleep=sleep,
+        transport=Transport(retry, sleep=sleep),
         **options,
     )
-    return build_streams(hubspot, air)
+    return {**build_hubspot_streams(hubspot), **build_aircall_streams(air)}
 
 
 def raw_content(path: Path, stream: str) -> list[tuple[str, str]]:

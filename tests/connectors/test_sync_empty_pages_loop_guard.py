@@ -6,10 +6,13 @@ from pathlib import Path
 import pytest
 from connector_testkit import Reply, ScriptedServer, Seen, Sleeps
 
+from connectors.aircall.config import AircallConfig
+from connectors.aircall.streams import build_aircall_streams
 from connectors.errors import PaginationLoopError
 from connectors.http import RetryPolicy
 from connectors.pagination import MAX_EMPTY_PAGES
-from connectors.registry import AircallConfig, HubSpotConfig, build_streams, sync_stream
+from connectors.registry import sync_stream
+from connectors.transport import Transport
 from connectors.warehouse import raw_row_count, stream_cursor
 
 
@@ -26,9 +29,9 @@ def test_sync_stops_after_bounded_empty_pages_that_promise_more(
 ) -> None:
     # given
     scripted_server.fallback = endless_empty_pages
-    aircall = AircallConfig("id", "token", base_url=scripted_server.base_url,
-                            retry=RetryPolicy(max_attempts=2), sleep=Sleeps())  # fmt: skip
-    stream = build_streams(HubSpotConfig("unused"), aircall)["aircall/users"]
+    transport = Transport(RetryPolicy(max_attempts=2), sleep=Sleeps())
+    aircall = AircallConfig("id", "token", base_url=scripted_server.base_url, transport=transport)
+    stream = build_aircall_streams(aircall)["aircall/users"]
     path = tmp_path / "w.duckdb"
     # when / then
     with pytest.raises(PaginationLoopError, match=f"{MAX_EMPTY_PAGES} empty pages"):

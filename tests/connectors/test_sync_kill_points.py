@@ -16,7 +16,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from connectors.registry import AircallConfig, HubSpotConfig, build_streams, sync_stream
+from connectors.aircall.config import AircallConfig
+from connectors.hubspot.config import HubSpotConfig
+from connectors.registry import config_streams, sync_stream
 from connectors.streams import parse_timestamp
 from connectors.warehouse import raw_table, stream_cursor
 from sandbox import SandboxConfig, start_sandbox
@@ -30,7 +32,9 @@ SYNC_SCRIPT = textwrap.dedent(
     import os, signal, sys
     from datetime import date
     import connectors.landing as landing
-    from connectors.registry import AircallConfig, HubSpotConfig, build_streams, sync_stream
+    from connectors.aircall.config import AircallConfig
+    from connectors.hubspot.config import HubSpotConfig
+    from connectors.registry import config_streams, sync_stream
 
     base_url, duckdb_path, start, point = sys.argv[1:5]
     KILL_AT_CHECKPOINT = 4
@@ -70,7 +74,7 @@ SYNC_SCRIPT = textwrap.dedent(
 
     aircall = AircallConfig("sandbox-aircall-id", "sandbox-aircall-token", base_url=base_url,
                             start_date=date.fromisoformat(start), window_days=3)
-    streams = build_streams(HubSpotConfig("unused", base_url=base_url), aircall)
+    streams = config_streams(HubSpotConfig("unused", base_url=base_url), aircall)
     sync_stream(streams["aircall/calls"], duckdb_path, "killed", report, checkpoint_records=100)
     print("finished", flush=True)
     """
@@ -82,7 +86,7 @@ def calls_stream(base_url: str):
         "sandbox-aircall-id", "sandbox-aircall-token", base_url=base_url, start_date=START,
         window_days=3,
     )  # fmt: skip
-    return build_streams(HubSpotConfig("unused", base_url=base_url), aircall)["aircall/calls"]
+    return config_streams(HubSpotConfig("unused", base_url=base_url), aircall)["aircall/calls"]
 
 
 def table_fingerprint(path: Path) -> tuple[int, str]:

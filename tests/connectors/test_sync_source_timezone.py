@@ -23,7 +23,8 @@ from sync_testkit import TIMED_STREAMS, raw_content, sandbox_config, streams_for
 
 from connectors.registry import sync_stream
 from connectors.warehouse import raw_table
-from sandbox import hubspot_search, start_sandbox
+from sandbox import start_sandbox
+from sandbox.apis import hubspot_search
 
 DATETIME_FILTERS = {"hs_lastmodifieddate", "lastmodifieddate", "createdate", "closedate"}
 EXPLICIT_OFFSET = re.compile(r"(Z|[+-]\d\d:?\d\d)$")

@@ -16,13 +16,14 @@ SANDBOX_AS_OF = dt.date(2026, 6, 15)  # fixed, so the data set is the same on ev
 
 def sync_sandbox(path: Path, scale: float = 1.0, as_of: dt.date = SANDBOX_AS_OF) -> dict[str, int]:
     """Start the sandbox, sync every stream into `path`, return rows written per stream."""
-    from connectors.config import AircallConfig, HubSpotConfig
-    from connectors.registry import build_streams, sync_stream
+    from connectors.aircall.config import AircallConfig
+    from connectors.hubspot.config import HubSpotConfig
+    from connectors.registry import config_streams, sync_stream
     from sandbox import SandboxConfig, start_sandbox
 
     written: dict[str, int] = {}
     with start_sandbox(SandboxConfig(seed=SANDBOX_SEED, scale=scale, as_of=as_of)) as sandbox:
-        streams = build_streams(
+        streams = config_streams(
             HubSpotConfig("sandbox-hubspot-token", base_url=sandbox.base_url),
             AircallConfig(
                 "sandbox-aircall-id",

@@ -15,9 +15,10 @@ from pathlib import Path
 import duckdb
 from recompute.pipeline import AS_OF
 
-from connectors.config import AircallConfig, HubSpotConfig
+from connectors.aircall.config import AircallConfig
 from connectors.erasure import ErasureConfig, normalise_phone
-from connectors.registry import Stream, build_streams, sync_stream
+from connectors.hubspot.config import HubSpotConfig
+from connectors.registry import Stream, config_streams, sync_stream
 
 ERASURE_KEY = "erasure-test-key"
 FIRST_PII_KEY = "first-pii-key"
@@ -58,7 +59,7 @@ def pipeline_environ(duckdb_path: Path) -> Iterator[None]:
 
 
 def sandbox_streams(base_url: str) -> dict[str, Stream]:
-    return build_streams(
+    return config_streams(
         HubSpotConfig("sandbox-hubspot-token", base_url=base_url),
         AircallConfig(
             "sandbox-aircall-id", "sandbox-aircall-token", base_url=base_url,

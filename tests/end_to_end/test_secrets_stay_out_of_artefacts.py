@@ -54,13 +54,13 @@ def test_auth_failures_at_debug_leave_no_token_in_logs_or_dagster_storage(
     dagster_home.mkdir()
     needles = [WRONG_HUBSPOT_TOKEN.encode(), WRONG_AIRCALL_TOKEN.encode()]
     with start_sandbox(SandboxConfig(seed=7, scale=0.05)) as sandbox:
-        sources = SourcesResource(
-            hubspot_access_token=WRONG_HUBSPOT_TOKEN,
-            aircall_api_id="sandbox-aircall-id",
-            aircall_api_token=WRONG_AIRCALL_TOKEN,
-            hubspot_base_url=sandbox.base_url,
-            aircall_base_url=sandbox.base_url,
-        )
+        monkeypatch.setenv("SOURCES", "hubspot,aircall")
+        monkeypatch.setenv("HUBSPOT_ACCESS_TOKEN", WRONG_HUBSPOT_TOKEN)
+        monkeypatch.setenv("AIRCALL_API_ID", "sandbox-aircall-id")
+        monkeypatch.setenv("AIRCALL_API_TOKEN", WRONG_AIRCALL_TOKEN)
+        monkeypatch.setenv("HUBSPOT_BASE_URL", sandbox.base_url)
+        monkeypatch.setenv("AIRCALL_BASE_URL", sandbox.base_url)
+        sources = SourcesResource()
         defs = dg.Definitions(
             assets=[ingest.build_ingest_asset(s) for s in ("hubspot/owners", "aircall/users")],
             resources={

@@ -1,9 +1,11 @@
 """Fault 33: every run reconciles the vendor's count with the raw rows; a mismatch (a record
 lost on the way in) fails the blocking check and stops everything downstream of the stream."""
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import dagster as dg
 import pytest
@@ -60,14 +62,7 @@ def sandbox() -> Iterator[RunningSandbox]:
 
 def run_stream(sandbox: RunningSandbox, duckdb_path: Path, lose_a_record: bool):
     DOWNSTREAM_RUNS.clear()
-    sources = LossySources(
-        hubspot_access_token="sandbox-hubspot-token",
-        aircall_api_id="sandbox-aircall-id",
-        aircall_api_token="sandbox-aircall-token",
-        hubspot_base_url=sandbox.base_url,
-        aircall_base_url=sandbox.base_url,
-        lose_a_record=lose_a_record,
-    )
+    sources = LossySources(sources="hubspot,aircall", lose_a_record=lose_a_record)
     defs = dg.Definitions(
         assets=[build_ingest_asset(STREAM), downstream_export],
         asset_checks=[build_reconciliation_check(STREAM)],
@@ -77,7 +72,8 @@ def run_stream(sandbox: RunningSandbox, duckdb_path: Path, lose_a_record: bool):
         },
     )
     job = defs.resolve_implicit_global_asset_job_def()
-    return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    with mock.patch.dict(os.environ, sandbox.env()):
+        return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
 
 
 def check_evaluations(result) -> list[Any]:

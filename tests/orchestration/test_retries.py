@@ -1,8 +1,10 @@
 """Retries that fit the error, across the HTTP layer and Dagster's asset RetryPolicy together."""
 
+import os
 import socket
 import time
 from collections.abc import Iterator
+from unittest import mock
 
 import dagster as dg
 import pytest
@@ -15,16 +17,21 @@ from tests.orchestration.http_stubs import VendorStub
 def _materialize(stream: str, base_url: str, tmp_path) -> dg.ExecuteInProcessResult:
     """One ingest asset with its real RetryPolicy, as the nightly job runs it."""
     resources = {
-        "sources": SourcesResource(
-            hubspot_access_token="pat-test-token",
-            aircall_api_id="id",
-            aircall_api_token="secret",
-            hubspot_base_url=base_url,
-            aircall_base_url=base_url,
-        ),
+        "sources": SourcesResource(),
         "warehouse": WarehouseResource(duckdb_path=str(tmp_path / "w.duckdb")),
     }
-    return dg.materialize([build_ingest_asset(stream)], resources=resources, raise_on_error=False)
+    environment = {
+        "SOURCES": "hubspot,aircall",
+        "HUBSPOT_ACCESS_TOKEN": "pat-test-token",
+        "AIRCALL_API_ID": "id",
+        "AIRCALL_API_TOKEN": "secret",
+        "HUBSPOT_BASE_URL": base_url,
+        "AIRCALL_BASE_URL": base_url,
+    }
+    with mock.patch.dict(os.environ, environment):
+        return dg.materialize(
+            [build_ingest_asset(stream)], resources=resources, raise_on_error=False
+        )
 
 
 def _failure_message(result: dg.ExecuteInProcessResult) -> str:

@@ -47,8 +47,31 @@ def test_require_real_run_configuration_names_every_missing_variable(unset):
     message = str(raised.value)
     for name in unset:
         assert name in message
-    assert [item.name for item in missing_variables(environment)] == unset
     assert "--sandbox" in message
+
+
+def test_a_partly_configured_source_names_only_its_missing_credentials():
+    environment = dict(FULL_ENVIRONMENT, AIRCALL_API_TOKEN="")
+    assert [item.name for item in missing_variables(environment)] == ["AIRCALL_API_TOKEN"]
+
+
+def test_a_run_needs_a_crm_and_a_telephony_or_messaging_source():
+    # given: only a telephony source has credentials
+    environment = {name: value for name, value in FULL_ENVIRONMENT.items() if "HUBSPOT" not in name}
+    # when
+    with pytest.raises(MissingConfigurationError) as raised:
+        require_real_run_configuration(environment)
+    # then: the message says which kind is missing and how to enable one of each CRM
+    message = str(raised.value)
+    assert "no CRM source is enabled" in message
+    assert "HUBSPOT_ACCESS_TOKEN" in message and "telephony" not in message.split("no CRM")[0]
+
+
+def test_sources_names_the_enabled_sources_and_rejects_unknown_ones():
+    environment = dict(FULL_ENVIRONMENT, SOURCES="hubspot,nosuchvendor")
+    with pytest.raises(MissingConfigurationError) as raised:
+        require_real_run_configuration(environment)
+    assert "unknown source 'nosuchvendor'" in str(raised.value)
 
 
 def test_require_real_run_configuration_never_echoes_secret_values():

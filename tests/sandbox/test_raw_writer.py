@@ -8,9 +8,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from connectors.config import AircallConfig, HubSpotConfig
+from connectors.aircall.config import AircallConfig
+from connectors.hubspot.config import HubSpotConfig
 from connectors.landing import sync_stream
-from connectors.registry import build_streams
+from connectors.registry import config_streams
 from connectors.warehouse import RAW_STREAMS, raw_table
 from sandbox import Business, start_sandbox
 from sandbox.raw_writer import write_raw
@@ -29,7 +30,7 @@ def _rows(path: Path, stream: str) -> set[tuple[object, ...]]:
 
 def _sync(business: Business, path: Path) -> None:
     with start_sandbox(business=business) as sandbox:
-        streams = build_streams(
+        streams = config_streams(
             HubSpotConfig("sandbox-hubspot-token", base_url=sandbox.base_url),
             AircallConfig(
                 "sandbox-aircall-id",

@@ -36,12 +36,13 @@ class BuiltWarehouse:
 
 def sync_sandbox(path: Path) -> None:
     """Start the sandbox at a small fixed scale and sync every stream into `path`."""
-    from connectors.config import AircallConfig, HubSpotConfig
-    from connectors.registry import build_streams, sync_stream
+    from connectors.aircall.config import AircallConfig
+    from connectors.hubspot.config import HubSpotConfig
+    from connectors.registry import config_streams, sync_stream
     from sandbox import SandboxConfig, start_sandbox
 
     with start_sandbox(SandboxConfig(seed=SEED, scale=SCALE, as_of=AS_OF)) as sandbox:
-        streams = build_streams(
+        streams = config_streams(
             HubSpotConfig("sandbox-hubspot-token", base_url=sandbox.base_url),
             AircallConfig(
                 "sandbox-aircall-id",
