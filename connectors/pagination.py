@@ -1,4 +1,9 @@
-"""Paginators: each reads "is there a next page, and how do I ask for it" from one vendor page."""
+"""Paginators: each reads "is there a next page, and how do I ask for it" from one vendor page.
+
+A paginator is a tiny class with three hooks: where the records are (``records``), the reference
+to the next page (``next_token``), and how that reference goes into the next request
+(``next_params``). ``paginate_get`` drives any of them over an ``HttpClient``-like ``get``.
+"""
 
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
@@ -17,6 +22,15 @@ class Paginator(Protocol):
     def next_token(self, page: dict[str, Any]) -> str | None: ...
 
 
+class RequestPaginator(Paginator, Protocol):
+    """A paginator that also picks the records out of a page and writes the token into the
+    next request, so one loop (``paginate_get``) serves every vendor."""
+
+    def records(self, page: dict[str, Any]) -> list[dict[str, Any]]: ...
+
+    def next_params(self, params: dict[str, Any], token: str) -> dict[str, Any]: ...
+
+
 class HubSpotAfterPaginator:
     """HubSpot lists and search: ``paging.next.after``; the last page has no ``paging.next``."""
 
@@ -26,6 +40,34 @@ class HubSpotAfterPaginator:
         """The ``after`` value of the next page, or None."""
         after = ((page.get("paging") or {}).get("next") or {}).get("after")
         return None if after in (None, "") else str(after)
+
+    def records(self, page: dict[str, Any]) -> list[dict[str, Any]]:
+        """The ``results`` of a page."""
+        return page.get(self.records_key) or []
+
+    def next_params(self, params: dict[str, Any], token: str) -> dict[str, Any]:
+        """The first request's parameters plus ``after``."""
+        return {**params, "after": token}
+
+
+class PipedriveCursorPaginator:
+    """Pipedrive v2 lists: ``additional_data.next_cursor``, null or absent on the last page;
+    the token goes back as ``cursor`` with every other parameter unchanged."""
+
+    records_key = "data"
+
+    def next_token(self, page: dict[str, Any]) -> str | None:
+        """The opaque cursor of the next page, or None."""
+        cursor = (page.get("additional_data") or {}).get("next_cursor")
+        return None if cursor in (None, "") else str(cursor)
+
+    def records(self, page: dict[str, Any]) -> list[dict[str, Any]]:
+        """The ``data`` array of a page (v2 sends ``null`` rather than ``[]`` on some lists)."""
+        return page.get(self.records_key) or []
+
+    def next_params(self, params: dict[str, Any], token: str) -> dict[str, Any]:
+        """The first request's parameters plus ``cursor``."""
+        return {**params, "cursor": token}
 
 
 class AircallNextLinkPaginator:
@@ -81,3 +123,29 @@ def paginate(
                 f"{empty_in_a_row} empty pages in a row still announced more data; stopping"
             )
         token = next_token
+
+
+def paginate_get(
+    get: Callable[[str, dict[str, Any]], dict[str, Any]],
+    path: str,
+    params: dict[str, Any],
+    paginator: RequestPaginator,
+    max_empty_pages: int = MAX_EMPTY_PAGES,
+) -> Iterator[dict[str, Any]]:
+    """Yield decoded pages of one GET collection, the paginator writing each next request.
+
+    Args:
+        get: ``HttpClient.get`` or anything with its signature.
+        path: the collection path under the base URL.
+        params: query parameters of the first request.
+        paginator: where the records and the next token are, and how the token is sent.
+        max_empty_pages: see ``paginate``.
+
+    Yields:
+        Each decoded page, in order; raises as ``paginate`` does.
+    """
+
+    def fetch(token: str | None) -> dict[str, Any]:
+        return get(path, params if token is None else paginator.next_params(params, token))
+
+    return paginate(fetch, paginator, max_empty_pages)

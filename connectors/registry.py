@@ -13,12 +13,13 @@ from collections.abc import Iterable, Mapping
 
 from connectors.aircall.source import SOURCE as AIRCALL
 from connectors.hubspot.source import SOURCE as HUBSPOT
+from connectors.pipedrive.source import SOURCE as PIPEDRIVE
 from connectors.sources import KINDS, SourceKind, SourcePlugin
 from connectors.streams import Stream
 from connectors.transport import DEFAULT_TRANSPORT, Transport
 
 # CRMs first, then telephony, then messaging: the order of raw tables, assets and summaries.
-SOURCES: tuple[SourcePlugin, ...] = (HUBSPOT, AIRCALL)
+SOURCES: tuple[SourcePlugin, ...] = (HUBSPOT, PIPEDRIVE, AIRCALL)
 
 # Names the enabled sources explicitly (comma-separated), instead of "every one with credentials".
 SOURCES_VARIABLE = "SOURCES"

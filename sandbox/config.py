@@ -10,6 +10,7 @@ BUSINESS_TIMEZONE = ZoneInfo("Europe/Paris")
 HUBSPOT_TOKEN = "sandbox-hubspot-token"
 AIRCALL_API_ID = "sandbox-aircall-id"
 AIRCALL_API_TOKEN = "sandbox-aircall-token"
+PIPEDRIVE_TOKEN = "sandbox-pipedrive-token"
 
 
 def today_in_paris() -> dt.date:
@@ -40,3 +41,9 @@ class SandboxConfig:
     aircall_per_minute: int = 1_000_000
     # Cached generated days of calls; each holds roughly 150 * scale compact facts.
     call_day_cache: int = 64
+    # Pipedrive: requests per burst window (2 s), the daily token budget (None: unlimited; one
+    # token per request), and how long deleted deals stay listed by ``status=deleted``.
+    pipedrive_burst_limit: int = 1_000_000
+    pipedrive_burst_seconds: int = 2
+    pipedrive_daily_tokens: int | None = None
+    pipedrive_deleted_days: int = 30

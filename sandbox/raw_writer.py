@@ -22,16 +22,22 @@ from connectors.aircall.config import AircallConfig
 from connectors.hubspot.config import HubSpotConfig
 from connectors.hubspot.streams import CONTACT_PROPERTIES, DEAL_PROPERTIES, GOAL_TARGET_PROPERTIES
 from connectors.landing import LANDING_COLUMNS, landing_line
+from connectors.pipedrive.config import PipedriveConfig
+from connectors.pipedrive.streams import build_pipedrive_streams
 from connectors.registry import config_streams
 from connectors.streams import RecordShape, format_timestamp
 from connectors.warehouse import STATE_TABLE, create_raw_schema, raw_table
 from sandbox.apis import aircall as aircall_api
 from sandbox.apis import hubspot as hubspot_api
 from sandbox.apis.hubspot import requested_properties
+from sandbox.apis.pipedrive import PipedriveApi
+from sandbox.config import PIPEDRIVE_TOKEN
 from sandbox.server.wire import Request
 from sandbox.world.business import Business
 
 CHUNK_RECORDS = 100_000
+PIPEDRIVE_TIMED = ("pipedrive/deals", "pipedrive/persons")
+PIPEDRIVE_FULL = ("pipedrive/pipelines", "pipedrive/stages", "pipedrive/users")
 INSERT_SQL = """
 INSERT INTO {table} (id, record, modified_at, is_archived, _loaded_at, _run_id)
 SELECT id, CAST(record AS JSON), modified_at, is_archived, now(), ?
@@ -45,11 +51,16 @@ def stream_shapes() -> dict[str, RecordShape]:
         HubSpotConfig("unused", base_url="http://127.0.0.1:9"),
         AircallConfig("unused", "unused", base_url="http://127.0.0.1:9"),
     )
-    return {name: stream.shape for name, stream in streams.items()}
+    pipedrive = build_pipedrive_streams(PipedriveConfig("unused", base_url="http://127.0.0.1:9"))
+    return {name: stream.shape for name, stream in {**streams, **pipedrive}.items()}
 
 
 def write_raw(
-    duckdb_path: str | Path, business: Business, run_id: str = "raw-writer"
+    duckdb_path: str | Path,
+    business: Business,
+    run_id: str = "raw-writer",
+    *,
+    pipedrive: bool = False,
 ) -> dict[str, int]:
     """Replace every raw table of ``duckdb_path`` with what a full sync of ``business`` lands.
 
@@ -57,27 +68,35 @@ def write_raw(
         duckdb_path: the warehouse file (created with the raw layer if missing).
         business: the sandbox data, e.g. ``Business(config, staffing(size, ...))``.
         run_id: written to ``_run_id``.
+        pipedrive: also write the Pipedrive rendering into ``raw_pipedrive.*`` (the same
+            world as a second CRM; off by default so HubSpot-only warehouses stay as they were).
 
     Returns:
         Rows written per stream.
     """
     shapes = stream_shapes()
     written: dict[str, int] = {}
+    tables = stream_records(business)
+    if pipedrive:
+        tables.update(pipedrive_records(business))
     Path(duckdb_path).parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(duckdb_path)) as con, tempfile.TemporaryDirectory() as tmp:
         create_raw_schema(con)
-        for stream, records in stream_records(business).items():
+        for stream, records in tables.items():
             con.execute(f"DELETE FROM {raw_table(stream)}")
             written[stream] = _load(con, stream, records, shapes[stream], Path(tmp), run_id)
-        backdate_loaded_at(con, business.calendar.end)
-        for stream, cursor in _cursors(con, business).items():
+        backdate_loaded_at(con, business.calendar.end, pipedrive=pipedrive)
+        cursors = _cursors(con, business, PIPEDRIVE_TIMED if pipedrive else ())
+        for stream, cursor in cursors.items():
             con.execute(
                 f"INSERT OR REPLACE INTO {STATE_TABLE} VALUES (?, ?, now())", [stream, cursor]
             )
     return written
 
 
-def backdate_loaded_at(con: duckdb.DuckDBPyConnection, end_epoch_s: int) -> None:
+def backdate_loaded_at(
+    con: duckdb.DuckDBPyConnection, end_epoch_s: int, *, pipedrive: bool = False
+) -> None:
     """Set ``_loaded_at`` to when nightly syncs would have landed each row: 02:00 UTC the night
     after the call started or the CRM record changed, never after the end of the year.
 
@@ -90,13 +109,15 @@ def backdate_loaded_at(con: duckdb.DuckDBPyConnection, end_epoch_s: int) -> None
     con.execute(
         f"UPDATE raw_aircall.calls SET _loaded_at = least({end}, {night.format(t=started)})"
     )
-    for stream in ("hubspot/deals", "hubspot/contacts", "hubspot/goal_targets"):
+    timed = ("hubspot/deals", "hubspot/contacts", "hubspot/goal_targets")
+    for stream in (*timed, *(PIPEDRIVE_TIMED if pipedrive else ())):
         con.execute(
             f"UPDATE {raw_table(stream)} SET _loaded_at = "
             f"least({end}, coalesce({night.format(t='modified_at')}, {end}))"
         )
     for stream in ("hubspot/owners", "hubspot/deal_pipelines", "aircall/users",
-                   "aircall/numbers", "aircall/teams"):  # fmt: skip
+                   "aircall/numbers", "aircall/teams",
+                   *(PIPEDRIVE_FULL if pipedrive else ())):  # fmt: skip
         con.execute(f"UPDATE {raw_table(stream)} SET _loaded_at = {end}")
 
 
@@ -113,6 +134,39 @@ def stream_records(business: Business) -> dict[str, Iterable[dict[str, Any]]]:
         "aircall/numbers": _aircall_list(business, "numbers"),
         "aircall/teams": _aircall_list(business, "teams"),
     }
+
+
+def pipedrive_records(business: Business) -> dict[str, Iterable[dict[str, Any]]]:
+    """Per Pipedrive stream, what a first full sync lands, read through the sandbox's own
+    handlers: deleted deals of the window, archived deals and the live list in one table."""
+    api = PipedriveApi(business, business.config)
+
+    def listing(path: str, **params: Any) -> Iterator[dict[str, Any]]:
+        cursor = None
+        while True:
+            query = {**params, "limit": 500, **({"cursor": cursor} if cursor else {})}
+            request = Request("GET", path, {k: [str(v)] for k, v in query.items()},
+                              {"x-api-token": PIPEDRIVE_TOKEN}, b"", "raw-writer")  # fmt: skip
+            page = json.loads(api.handle(request).body)
+            yield from page["data"] or []
+            cursor = (page.get("additional_data") or {}).get("next_cursor")
+            if not cursor:
+                return
+
+    def deals() -> Iterator[dict[str, Any]]:
+        yield from listing("/api/v2/deals", status="deleted")
+        yield from listing("/api/v2/deals/archived")
+        yield from listing("/api/v2/deals")
+
+    return {
+        "pipedrive/deals": deals(),
+        "pipedrive/persons": listing("/api/v2/persons"),
+        "pipedrive/pipelines": listing("/api/v2/pipelines"),
+        "pipedrive/stages": listing("/api/v2/stages"),
+        "pipedrive/users": json.loads(api.handle(
+            Request("GET", "/v1/users", {}, {"x-api-token": PIPEDRIVE_TOKEN}, b"", "raw-writer")
+        ).body)["data"],
+    }  # fmt: skip
 
 
 def _load(con: duckdb.DuckDBPyConnection, stream: str, records: Iterable[dict[str, Any]],
@@ -222,15 +276,18 @@ def _calls(business: Business) -> Iterator[dict[str, Any]]:
             yield store.render(row)
 
 
-def _cursors(con: duckdb.DuckDBPyConnection, business: Business) -> dict[str, str]:
+def _cursors(
+    con: duckdb.DuckDBPyConnection, business: Business, more: tuple[str, ...] = ()
+) -> dict[str, str]:
     """The cursors a full sync right after the sandbox year would have stored."""
     cursors = {
         "aircall/calls": format_timestamp(dt.datetime.fromtimestamp(business.calendar.end, dt.UTC))
     }
-    for stream in ("hubspot/deals", "hubspot/contacts"):
-        row = con.execute(
-            f"SELECT max(modified_at) FROM {raw_table(stream)} WHERE NOT is_archived"
-        ).fetchone()
+    live = "WHERE NOT is_archived"
+    # Pipedrive's watermark is the highest update time landed, deleted deals included.
+    filtered = [(s, live) for s in ("hubspot/deals", "hubspot/contacts")] + [(s, "") for s in more]
+    for stream, where in filtered:
+        row = con.execute(f"SELECT max(modified_at) FROM {raw_table(stream)} {where}").fetchone()
         if row and row[0] is not None:
             cursors[stream] = format_timestamp(row[0])
     return cursors

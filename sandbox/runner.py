@@ -7,6 +7,8 @@ import threading
 from types import TracebackType
 from typing import Any
 
+from sandbox.apis.pipedrive_changes import mutate_pipedrive
+from sandbox.apis.pipedrive_records import PipedriveCrm, build_pipedrive
 from sandbox.config import (
     AIRCALL_API_ID,
     AIRCALL_API_TOKEN,
@@ -17,6 +19,8 @@ from sandbox.server.faults import Fault
 from sandbox.server.http_server import SandboxHTTPServer, serve_in_thread
 from sandbox.world.business import Business
 from sandbox.world.mutations import mutate
+
+ROOT_VENDORS = frozenset({"hubspot", "aircall"})
 
 
 class RunningSandbox:
@@ -30,6 +34,20 @@ class RunningSandbox:
         host, port = server.server_address[:2]
         self.port = int(port)
         self.base_url = f"http://{host}:{self.port}"
+
+    def base_url_for(self, vendor: str) -> str:
+        """The base URL a vendor's connector is pointed at: HubSpot and Aircall are served at
+        the root (their paths do not collide), every other vendor under ``/<vendor>``."""
+        return self.base_url if vendor in ROOT_VENDORS else f"{self.base_url}/{vendor}"
+
+    @property
+    def pipedrive(self) -> PipedriveCrm:
+        """The business as Pipedrive serves it (shared by every server of this business)."""
+        return self.business.rendering("pipedrive", build_pipedrive)
+
+    def mutate_pipedrive(self, at: int | None = None, **counts: int) -> dict[str, list[int]]:
+        """See ``sandbox.apis.pipedrive_changes.mutate_pipedrive`` for the keys."""
+        return mutate_pipedrive(self.pipedrive, at, **counts)
 
     def __enter__(self) -> RunningSandbox:
         return self
@@ -46,10 +64,6 @@ class RunningSandbox:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
-
-    def base_url_for(self, vendor: str) -> str:
-        """The base URL of one vendor's API on this sandbox."""
-        return self.base_url
 
     def env(self) -> dict[str, str]:
         """The environment variables that point the real connectors at this sandbox."""

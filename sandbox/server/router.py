@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import re
 from typing import Any
 
 from sandbox.apis import aircall as aircall_api
 from sandbox.apis import hubspot as hubspot_api
 from sandbox.apis.hubspot_search import SearchIndex, search
+from sandbox.apis.pipedrive import PipedriveApi
 from sandbox.config import (
     AIRCALL_API_ID,
     AIRCALL_API_TOKEN,
@@ -51,10 +53,17 @@ class SandboxApp:
         per_second = config.hubspot_search_per_second
         self.search_window = RollingWindow(per_second, 1.0) if per_second else None
         self.aircall_window = FixedWindow(config.aircall_per_minute, 60)
+        # Vendors served under their own base path (``/pipedrive/api/v2/...``): Pipedrive's
+        # ``/v1/users`` would otherwise collide with Aircall's ``/v1/``, kept at the root.
+        self.mounts = {"/pipedrive": PipedriveApi(business, config)}
 
     def handle(self, request: Request) -> Response:
         if request.path.startswith("/_sandbox/"):
             return handle_control(self.business, self.faults, self.stats, request)
+        for prefix, api in self.mounts.items():
+            if request.path == prefix or request.path.startswith(prefix + "/"):
+                inner = request.path[len(prefix) :] or "/"
+                return api.handle(dataclasses.replace(request, path=inner))
         if request.path.startswith("/crm/"):
             return self._hubspot(request)
         if request.path.startswith("/v1/"):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sandbox.config import SandboxConfig
 from sandbox.world.calls import CallWorld
@@ -21,6 +22,8 @@ from sandbox.world.records import build_contacts, build_deals, build_goals
 
 if TYPE_CHECKING:
     from sandbox.world.sizes import Staffing
+
+T = TypeVar("T")
 
 
 class Business:
@@ -48,6 +51,8 @@ class Business:
         ctx = JourneyContext(self.calendar, self.lines, self.agents)
         plans = plan_year(config.seed, config.scale, ctx)
         self.leads = plans.leads  # keeps the expected channel of each lead for story checks
+        # The vendor-neutral deal plans, for CRMs other than HubSpot to render (sandbox/apis).
+        self.deal_plans = plans.deals
         end_ms = self.calendar.end * 1000
         contacts, contact_ids = build_contacts(plans.leads, self.agents, end_ms)
         self.contact_ids = contact_ids
@@ -69,6 +74,7 @@ class Business:
             "teams": set(),
         }
         self.lock = threading.RLock()  # serialises mutations against each other
+        self._renderings: dict[str, Any] = {}
         self.mutation_count = 0
         self.build_seconds = time.perf_counter() - started
 
@@ -78,6 +84,14 @@ class Business:
             "contacts": self.contacts,
             "goal_targets": self.goal_targets,
         }.get(name)
+
+    def rendering(self, vendor: str, build: Callable[[Business], T]) -> T:
+        """A vendor's own copy of the world (e.g. Pipedrive records), built on first use and
+        then shared by every server and writer of this business, with its own mutations."""
+        with self.lock:
+            if vendor not in self._renderings:
+                self._renderings[vendor] = build(self)
+            return self._renderings[vendor]
 
     def _link_contacts_to_deals(self) -> None:
         for deal in self.deals.all():
