@@ -32,3 +32,9 @@
 {% macro epoch_seconds_between(start_expression, end_expression) -%}
     cast(epoch({{ end_expression }}) - epoch({{ start_expression }}) as bigint)
 {%- endmacro %}
+
+{#- Pipedrive v2 sends RFC3339 strings (`2024-05-02T08:12:44Z`), v1 users
+    `YYYY-MM-DD HH:MM:SS` in UTC (the session zone); both become a UTC timestamptz. -#}
+{% macro rfc3339_timestamp(expression) -%}
+    cast(nullif(trim({{ expression }}), '') as timestamptz)
+{%- endmacro %}
