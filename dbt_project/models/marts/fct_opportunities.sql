@@ -40,9 +40,9 @@ primary_contacts as (
             partition by associated_leads.deal_id
             order by
                 associated_leads.is_primary desc nulls last,
-                associated_leads.created_at,
-                try_cast(associated_leads.contact_id as bigint) nulls first,
-                associated_leads.contact_id
+                associated_leads.created_at asc,
+                try_cast(associated_leads.contact_id as bigint) asc nulls first,
+                associated_leads.contact_id asc
         ) = 1
 ),
 
