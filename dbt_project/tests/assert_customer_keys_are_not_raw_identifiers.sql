@@ -5,8 +5,8 @@
 -- Pseudonymisation: a customer_key is a 64-hex HMAC, never the contact id itself.
 select kpi_customers.customer_key
 from {{ ref('kpi_customers') }} as kpi_customers
-inner join {{ ref('stg_hubspot__contacts') }} as stg_hubspot__contacts
-    on kpi_customers.customer_key = stg_hubspot__contacts.contact_id
+inner join {{ ref('int_crm_contacts_unioned') }} as int_crm_contacts_unioned
+    on kpi_customers.customer_key = int_crm_contacts_unioned.contact_id
 union all
 select kpi_customers.customer_key
 from {{ ref('kpi_customers') }} as kpi_customers

@@ -14,10 +14,10 @@ exported as (
 won_deals_with_contact as (
     select count(distinct int_deals_classified.deal_id) as won_deals
     from {{ ref('int_deals_classified') }} as int_deals_classified
-    inner join {{ ref('stg_hubspot__deal_contacts') }} as stg_hubspot__deal_contacts
-        on int_deals_classified.deal_id = stg_hubspot__deal_contacts.deal_id
+    inner join {{ ref('int_crm_deal_contacts_unioned') }} as int_crm_deal_contacts_unioned
+        on int_deals_classified.deal_id = int_crm_deal_contacts_unioned.deal_id
     inner join {{ ref('int_contacts_resolved') }} as int_contacts_resolved
-        on stg_hubspot__deal_contacts.contact_id = int_contacts_resolved.contact_id
+        on int_crm_deal_contacts_unioned.contact_id = int_contacts_resolved.contact_id
     where int_deals_classified.is_won
         and not int_contacts_resolved.is_survivor_deleted
 )

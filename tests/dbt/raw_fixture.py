@@ -17,6 +17,8 @@ import duckdb
 RAW_TABLES = {
     "raw_hubspot": ("deals", "contacts", "owners", "deal_pipelines", "goal_targets"),
     "raw_aircall": ("calls", "users", "numbers", "teams"),
+    # Created empty, as connectors/warehouse.py does: the dbt sources of every CRM must exist.
+    "raw_pipedrive": ("deals", "persons", "pipelines", "stages", "users"),
 }
 LOADED_AT = dt.datetime(2026, 3, 20, 6, 0, tzinfo=dt.UTC)
 RUN_ID = "fixture-run"

@@ -1,8 +1,10 @@
-{# grain: one row per source identity (hubspot_owner, hubspot_user or aircall_user id) #}
+{# grain: one row per source identity (identity_kind crm_owner, crm_user or telephony_user x source_id) #}
+{#- Ids are unique across sources within a kind (the seams prefix every
+    non-primary source's ids), so (identity_kind, source_id) is the key. -#}
 with
 
-stg_hubspot__owners as (
-    select * from {{ ref('stg_hubspot__owners') }}
+int_crm_owners_unioned as (
+    select * from {{ ref('int_crm_owners_unioned') }}
 ),
 
 int_telephony_users_unioned as (
@@ -11,38 +13,41 @@ int_telephony_users_unioned as (
 
 owner_identities as (
     select
-        'hubspot_owner' as source_system,
-        stg_hubspot__owners.owner_id as source_id,
-        {{ agent_id('stg_hubspot__owners.email', "'hubspot_owner_' || stg_hubspot__owners.owner_id") }}
+        'crm_owner' as identity_kind,
+        int_crm_owners_unioned.source_system,
+        int_crm_owners_unioned.owner_id as source_id,
+        {{ agent_id('int_crm_owners_unioned.email', 'int_crm_owners_unioned.fallback_agent_id') }}
             as agent_id,
-        lower(trim(stg_hubspot__owners.email)) as email_normalised,
-        stg_hubspot__owners.is_archived
-    from stg_hubspot__owners
+        lower(trim(int_crm_owners_unioned.email)) as email_normalised,
+        int_crm_owners_unioned.is_archived
+    from int_crm_owners_unioned
 ),
 
-hubspot_user_identities as (
-    -- Goals name their assignee by HubSpot user id (owner.userId), not owner id.
+crm_user_identities as (
+    -- Goals may name their assignee by the CRM user id of an owner, not by the owner id.
     select
-        'hubspot_user' as source_system,
-        stg_hubspot__owners.hubspot_user_id as source_id,
-        {{ agent_id('stg_hubspot__owners.email', "'hubspot_owner_' || stg_hubspot__owners.owner_id") }}
+        'crm_user' as identity_kind,
+        int_crm_owners_unioned.source_system,
+        int_crm_owners_unioned.crm_user_id as source_id,
+        {{ agent_id('int_crm_owners_unioned.email', 'int_crm_owners_unioned.fallback_agent_id') }}
             as agent_id,
-        lower(trim(stg_hubspot__owners.email)) as email_normalised,
-        stg_hubspot__owners.is_archived
-    from stg_hubspot__owners
-    where stg_hubspot__owners.hubspot_user_id is not null
+        lower(trim(int_crm_owners_unioned.email)) as email_normalised,
+        int_crm_owners_unioned.is_archived
+    from int_crm_owners_unioned
+    where int_crm_owners_unioned.crm_user_id is not null
     -- One user id could appear on an archived and an active owner: the active one wins.
     qualify row_number() over (
-            partition by stg_hubspot__owners.hubspot_user_id
-            order by stg_hubspot__owners.is_archived, stg_hubspot__owners.owner_id
+            partition by int_crm_owners_unioned.crm_user_id
+            order by int_crm_owners_unioned.is_archived, int_crm_owners_unioned.owner_id
         ) = 1
 ),
 
 user_identities as (
     select
-        'aircall_user' as source_system,
+        'telephony_user' as identity_kind,
+        int_telephony_users_unioned.source_system,
         int_telephony_users_unioned.user_id as source_id,
-        {{ agent_id('int_telephony_users_unioned.email', "'aircall_user_' || int_telephony_users_unioned.user_id") }}
+        {{ agent_id('int_telephony_users_unioned.email', 'int_telephony_users_unioned.fallback_agent_id') }}
             as agent_id,
         lower(trim(int_telephony_users_unioned.email)) as email_normalised,
         false as is_archived
@@ -52,7 +57,7 @@ user_identities as (
 unioned as (
     select * from owner_identities
     union all
-    select * from hubspot_user_identities
+    select * from crm_user_identities
     union all
     select * from user_identities
 )

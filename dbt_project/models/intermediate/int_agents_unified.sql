@@ -5,48 +5,25 @@ int_agent_identities_mapped as (
     select * from {{ ref('int_agent_identities_mapped') }}
 ),
 
-stg_hubspot__owners as (
-    select * from {{ ref('stg_hubspot__owners') }}
+int_crm_owners_unioned as (
+    select * from {{ ref('int_crm_owners_unioned') }}
 ),
 
 int_telephony_users_unioned as (
     select * from {{ ref('int_telephony_users_unioned') }}
 ),
 
-stg_aircall__teams as (
-    select * from {{ ref('stg_aircall__teams') }}
-),
-
-stg_aircall__team_members as (
-    select * from {{ ref('stg_aircall__team_members') }}
-),
-
 owners_with_agent as (
     select
         int_agent_identities_mapped.agent_id,
-        stg_hubspot__owners.owner_id,
-        stg_hubspot__owners.is_archived,
-        nullif(concat_ws(' ', stg_hubspot__owners.first_name, stg_hubspot__owners.last_name), '')
-            as full_name,
-        stg_hubspot__owners.primary_team_name
-    from stg_hubspot__owners
+        int_crm_owners_unioned.owner_id,
+        int_crm_owners_unioned.is_archived,
+        int_crm_owners_unioned.owner_name as full_name,
+        int_crm_owners_unioned.primary_team_name
+    from int_crm_owners_unioned
     inner join int_agent_identities_mapped
-        on int_agent_identities_mapped.source_system = 'hubspot_owner'
-            and stg_hubspot__owners.owner_id = int_agent_identities_mapped.source_id
-),
-
-user_first_teams as (
-    -- A telephony user's first team is the one with the lowest numeric team id.
-    select
-        stg_aircall__team_members.user_id,
-        first(
-            stg_aircall__teams.team_name
-            order by stg_aircall__teams.team_id_number nulls first, stg_aircall__teams.team_id
-        ) as first_team_name
-    from stg_aircall__team_members
-    inner join stg_aircall__teams
-        on stg_aircall__team_members.team_id = stg_aircall__teams.team_id
-    group by stg_aircall__team_members.user_id
+        on int_agent_identities_mapped.identity_kind = 'crm_owner'
+            and int_crm_owners_unioned.owner_id = int_agent_identities_mapped.source_id
 ),
 
 users_with_agent as (
@@ -54,13 +31,11 @@ users_with_agent as (
         int_agent_identities_mapped.agent_id,
         int_telephony_users_unioned.user_id,
         int_telephony_users_unioned.user_name,
-        user_first_teams.first_team_name
+        int_telephony_users_unioned.first_team_name
     from int_telephony_users_unioned
     inner join int_agent_identities_mapped
-        on int_agent_identities_mapped.source_system = 'aircall_user'
+        on int_agent_identities_mapped.identity_kind = 'telephony_user'
             and int_telephony_users_unioned.user_id = int_agent_identities_mapped.source_id
-    left join user_first_teams
-        on int_telephony_users_unioned.user_id = user_first_teams.user_id
 ),
 
 owner_attributes as (
@@ -74,7 +49,7 @@ owner_attributes as (
             order by owners_with_agent.is_archived, owners_with_agent.owner_id
         ) filter (where owners_with_agent.primary_team_name is not null) as owner_team,
         bool_or(not owners_with_agent.is_archived) as has_active_owner,
-        list(distinct owners_with_agent.owner_id order by owners_with_agent.owner_id) as hubspot_owner_ids
+        list(distinct owners_with_agent.owner_id order by owners_with_agent.owner_id) as crm_owner_ids
     from owners_with_agent
     group by owners_with_agent.agent_id
 ),
@@ -86,7 +61,7 @@ user_attributes as (
         filter (where users_with_agent.user_name is not null) as user_name,
         first(users_with_agent.first_team_name order by users_with_agent.user_id)
         filter (where users_with_agent.first_team_name is not null) as user_team,
-        list(distinct users_with_agent.user_id order by users_with_agent.user_id) as aircall_user_ids
+        list(distinct users_with_agent.user_id order by users_with_agent.user_id) as telephony_user_ids
     from users_with_agent
     group by users_with_agent.agent_id
 ),
@@ -99,7 +74,7 @@ identity_attributes as (
         )
         filter (where nullif(int_agent_identities_mapped.email_normalised, '') is not null) as emails,
         list(distinct int_agent_identities_mapped.source_id order by int_agent_identities_mapped.source_id)
-        filter (where int_agent_identities_mapped.source_system = 'hubspot_user') as hubspot_user_ids
+        filter (where int_agent_identities_mapped.identity_kind = 'crm_user') as crm_user_ids
     from int_agent_identities_mapped
     group by int_agent_identities_mapped.agent_id
 ),
@@ -111,9 +86,9 @@ agents as (
         coalesce(owner_attributes.owner_name, user_attributes.user_name, '') as agent_name,
         coalesce(owner_attributes.owner_team, user_attributes.user_team) as team,
         identity_attributes.emails,
-        coalesce(owner_attributes.hubspot_owner_ids, []) as hubspot_owner_ids,
-        coalesce(identity_attributes.hubspot_user_ids, []) as hubspot_user_ids,
-        coalesce(user_attributes.aircall_user_ids, []) as aircall_user_ids,
+        coalesce(owner_attributes.crm_owner_ids, []) as crm_owner_ids,
+        coalesce(identity_attributes.crm_user_ids, []) as crm_user_ids,
+        coalesce(user_attributes.telephony_user_ids, []) as telephony_user_ids,
         coalesce(owner_attributes.has_active_owner, false) or user_attributes.agent_id is not null
             as is_active
     from identity_attributes
@@ -130,9 +105,9 @@ unassigned as (
         'Unassigned' as agent_name,
         cast(null as varchar) as team,
         cast([] as varchar[]) as emails,
-        cast([] as varchar[]) as hubspot_owner_ids,
-        cast([] as varchar[]) as hubspot_user_ids,
-        cast([] as varchar[]) as aircall_user_ids,
+        cast([] as varchar[]) as crm_owner_ids,
+        cast([] as varchar[]) as crm_user_ids,
+        cast([] as varchar[]) as telephony_user_ids,
         true as is_active
 ),
 

@@ -1,12 +1,12 @@
-{# grain: one row per business line (E.164 of an Aircall number's digits) #}
+{# grain: one row per business line (E.164 of a telephony number's digits) #}
 with
 
-stg_aircall__numbers as (
-    select * from {{ ref('stg_aircall__numbers') }}
+int_telephony_numbers_unioned as (
+    select * from {{ ref('int_telephony_numbers_unioned') }}
 ),
 
-stg_aircall__calls as (
-    select * from {{ ref('stg_aircall__calls') }}
+int_telephony_calls_unioned as (
+    select * from {{ ref('int_telephony_calls_unioned') }}
 ),
 
 int_phone_numbers_normalised as (
@@ -21,17 +21,17 @@ line_digits as (
     -- Lines come from the numbers list; a call on a number no longer listed
     -- still names its line in `number.digits`.
     select
-        stg_aircall__numbers.number_id,
-        stg_aircall__numbers.line_name,
-        stg_aircall__numbers.line_digits_raw
-    from stg_aircall__numbers
+        int_telephony_numbers_unioned.number_id,
+        int_telephony_numbers_unioned.line_name,
+        int_telephony_numbers_unioned.line_digits_raw
+    from int_telephony_numbers_unioned
     union all
     select distinct
-        stg_aircall__calls.number_id,
+        int_telephony_calls_unioned.number_id,
         cast(null as varchar) as line_name,
-        stg_aircall__calls.line_digits_raw
-    from stg_aircall__calls
-    where stg_aircall__calls.line_digits_raw is not null
+        int_telephony_calls_unioned.line_digits_raw
+    from int_telephony_calls_unioned
+    where int_telephony_calls_unioned.line_digits_raw is not null
 ),
 
 lines_normalised as (

@@ -1,20 +1,20 @@
-{# grain: one row per HubSpot contact id (in raw, or only named in a survivor's merged ids) #}
+{# grain: one row per CRM contact id (in raw, or only named in a survivor's merged ids) #}
 with recursive
 
-stg_hubspot__contacts as (
-    select * from {{ ref('stg_hubspot__contacts') }}
+int_crm_contacts_unioned as (
+    select * from {{ ref('int_crm_contacts_unioned') }}
 ),
 
 merge_lists as (
     select
-        stg_hubspot__contacts.contact_id as survivor_contact_id,
-        unnest(stg_hubspot__contacts.merged_contact_ids) as absorbed_contact_id
-    from stg_hubspot__contacts
+        int_crm_contacts_unioned.contact_id as survivor_contact_id,
+        unnest(int_crm_contacts_unioned.merged_contact_ids) as absorbed_contact_id
+    from int_crm_contacts_unioned
 ),
 
 contact_merges as (
     -- Every survivor's list counts, whatever the absorbed contact's own raw
-    -- row says: HubSpot may leave it live in raw until a full-key reconciliation.
+    -- row says: the CRM may leave it live in raw until a full-key reconciliation.
     select distinct
         merge_lists.absorbed_contact_id,
         merge_lists.survivor_contact_id
@@ -29,8 +29,8 @@ absorbed_contacts as (
 
 known_contacts as (
     -- A deal may still name a contact merged away before it was ever synced.
-    select stg_hubspot__contacts.contact_id
-    from stg_hubspot__contacts
+    select int_crm_contacts_unioned.contact_id
+    from int_crm_contacts_unioned
     union
     select contact_merges.absorbed_contact_id as contact_id
     from contact_merges
@@ -89,7 +89,7 @@ flagged as (
         -- A survivor deleted in the CRM takes every contact merged into it along.
         coalesce(survivors.is_archived or survivors.deleted_at is not null, true) as is_survivor_deleted
     from final_survivors
-    left join stg_hubspot__contacts as survivors
+    left join int_crm_contacts_unioned as survivors
         on final_survivors.surviving_contact_id = survivors.contact_id
 ),
 

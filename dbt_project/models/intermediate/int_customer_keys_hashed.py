@@ -1,5 +1,8 @@
 """HMAC-SHA256 pseudonym of every CRM contact id, the only customer identifier exports carry.
 
+The input is the contact id as the CRM seam gives it: a primary CRM's id as is, any other
+CRM's prefixed with its name (kpis.md "customer key input"), so two CRMs never collide.
+
 The key comes from the environment at run time and is never passed through dbt vars, so it
 never appears in compiled SQL, dbt artefacts, logs or the warehouse.
 """
@@ -24,7 +27,7 @@ def model(dbt, session):
     if not secret:
         raise RuntimeError(f"{KEY_VARIABLE} is not set: customer keys cannot be computed")
     key = secret.encode("utf-8")
-    contacts = dbt.ref("stg_hubspot__contacts")
+    contacts = dbt.ref("int_crm_contacts_unioned")
     contact_ids = sorted(
         {row[0] for row in contacts.query("contacts", "select contact_id from contacts").fetchall()}
     )

@@ -1,16 +1,16 @@
-{# grain: one row per HubSpot deal neither archived nor gone at the vendor #}
+{# grain: one row per CRM deal neither deleted in the CRM nor gone at the vendor #}
 with
 
-stg_hubspot__deals as (
-    select * from {{ ref('stg_hubspot__deals') }}
+int_crm_deals_unioned as (
+    select * from {{ ref('int_crm_deals_unioned') }}
 ),
 
-stg_hubspot__deal_pipelines as (
-    select * from {{ ref('stg_hubspot__deal_pipelines') }}
+int_crm_pipelines_unioned as (
+    select * from {{ ref('int_crm_pipelines_unioned') }}
 ),
 
-stg_hubspot__deal_stages as (
-    select * from {{ ref('stg_hubspot__deal_stages') }}
+int_crm_stages_unioned as (
+    select * from {{ ref('int_crm_stages_unioned') }}
 ),
 
 currency_rates as (
@@ -22,26 +22,34 @@ int_agent_identities_mapped as (
 ),
 
 deals as (
-    -- Deleted deals are excluded everywhere (kpis.md): archived, or found gone
-    -- by a full-key reconciliation.
+    -- Deleted deals are excluded everywhere (kpis.md): deleted or archived in
+    -- the CRM, or found gone by a full-key reconciliation.
     select *
-    from stg_hubspot__deals
-    where not stg_hubspot__deals.is_archived
-        and stg_hubspot__deals.deleted_at is null
+    from int_crm_deals_unioned
+    where not int_crm_deals_unioned.is_archived
+        and int_crm_deals_unioned.deleted_at is null
 ),
 
 deals_with_stage as (
     select
         deals.*,
-        coalesce(stg_hubspot__deal_pipelines.pipeline_label, '') as pipeline,
-        coalesce(stg_hubspot__deal_stages.is_won, false) as is_won,
-        coalesce(stg_hubspot__deal_stages.is_lost, false) as is_lost
+        coalesce(int_crm_pipelines_unioned.pipeline_label, '') as pipeline,
+        -- A CRM that states the outcome on the deal is read there; otherwise
+        -- the stage metadata of the deal's pipeline says (kpis.md "won / lost").
+        case
+            when deals.deal_status is not null then deals.deal_status = 'won'
+            else coalesce(int_crm_stages_unioned.is_won, false)
+        end as is_won,
+        case
+            when deals.deal_status is not null then deals.deal_status = 'lost'
+            else coalesce(int_crm_stages_unioned.is_lost, false)
+        end as is_lost
     from deals
-    left join stg_hubspot__deal_pipelines
-        on deals.pipeline_id = stg_hubspot__deal_pipelines.pipeline_id
-    left join stg_hubspot__deal_stages
-        on deals.pipeline_id = stg_hubspot__deal_stages.pipeline_id
-            and deals.deal_stage_id = stg_hubspot__deal_stages.deal_stage_id
+    left join int_crm_pipelines_unioned
+        on deals.pipeline_id = int_crm_pipelines_unioned.pipeline_id
+    left join int_crm_stages_unioned
+        on deals.pipeline_id = int_crm_stages_unioned.pipeline_id
+            and deals.deal_stage_id = int_crm_stages_unioned.deal_stage_id
 ),
 
 converted as (
@@ -78,6 +86,7 @@ converted as (
 classified as (
     select
         -- ids
+        converted.source_system,
         converted.deal_id,
         converted.pipeline_id,
         converted.deal_stage_id,
@@ -110,7 +119,7 @@ classified as (
         converted.modified_at
     from converted
     left join int_agent_identities_mapped
-        on int_agent_identities_mapped.source_system = 'hubspot_owner'
+        on int_agent_identities_mapped.identity_kind = 'crm_owner'
             and converted.owner_id = int_agent_identities_mapped.source_id
 )
 

@@ -1,8 +1,8 @@
 {# grain: one row per lead x distinct valid E.164 number (its phones and those of contacts merged into it) #}
 with
 
-stg_hubspot__contacts as (
-    select * from {{ ref('stg_hubspot__contacts') }}
+int_crm_contact_phones_unioned as (
+    select * from {{ ref('int_crm_contact_phones_unioned') }}
 ),
 
 int_contacts_resolved as (
@@ -13,32 +13,17 @@ int_phone_numbers_normalised as (
     select * from {{ ref('int_phone_numbers_normalised') }}
 ),
 
-lead_contacts as (
+raw_numbers as (
     -- A merged-away contact's phones are its survivor's (kpis.md); a deleted
     -- contact's phones are nobody's, so its calls stay calls of no lead.
     select
-        stg_hubspot__contacts.*,
-        int_contacts_resolved.surviving_contact_id
-    from stg_hubspot__contacts
+        int_contacts_resolved.surviving_contact_id as contact_id,
+        int_crm_contact_phones_unioned.phone_field,
+        int_crm_contact_phones_unioned.raw_number
+    from int_crm_contact_phones_unioned
     inner join int_contacts_resolved
-        on stg_hubspot__contacts.contact_id = int_contacts_resolved.contact_id
+        on int_crm_contact_phones_unioned.contact_id = int_contacts_resolved.contact_id
     where not int_contacts_resolved.is_survivor_deleted
-),
-
-raw_numbers as (
-    select
-        lead_contacts.surviving_contact_id as contact_id,
-        'phone' as phone_field,
-        lead_contacts.phone_raw as raw_number
-    from lead_contacts
-    where lead_contacts.phone_raw is not null
-    union all
-    select
-        lead_contacts.surviving_contact_id as contact_id,
-        'mobilephone' as phone_field,
-        lead_contacts.mobile_phone_raw as raw_number
-    from lead_contacts
-    where lead_contacts.mobile_phone_raw is not null
 ),
 
 normalised as (

@@ -1,6 +1,6 @@
 """Every distinct raw phone string of the sources, parsed once to E.164 and its number type.
 
-Phones are free text in the CRM and pretty-printed at Aircall (source_apis.md §6). Parsing is
+Phones are free text in the CRMs and pretty-printed by telephony sources (source_apis.md §6). Parsing is
 done over DISTINCT raw strings, not once per call row, so the cost follows the number of
 customers and lines rather than the call volume. Incremental: a run parses only strings not
 parsed before with the same default region (a region change re-parses everything).
@@ -16,11 +16,7 @@ TYPE_NAMES = {
     for name, value in vars(phonenumbers.PhoneNumberType).items()
     if name.isupper() and isinstance(value, int)
 }
-RAW_SQL = """
-    select phone_raw as raw_number from contacts where phone_raw is not null
-    union
-    select mobile_phone_raw from contacts where mobile_phone_raw is not null
-"""
+RAW_SQL = "select raw_number from phones where raw_number is not null"
 
 
 def normalise(raw: str, region: str) -> tuple[str | None, str | None]:
@@ -39,10 +35,10 @@ def normalise(raw: str, region: str) -> tuple[str | None, str | None]:
 
 
 def distinct_raw_numbers(dbt) -> list[str]:
-    contacts = dbt.ref("stg_hubspot__contacts")
-    calls = dbt.ref("stg_aircall__calls")
-    numbers = dbt.ref("stg_aircall__numbers")
-    raw = {row[0] for row in contacts.query("contacts", RAW_SQL).fetchall()}
+    phones = dbt.ref("int_crm_contact_phones_unioned")
+    calls = dbt.ref("int_telephony_calls_unioned")
+    numbers = dbt.ref("int_telephony_numbers_unioned")
+    raw = {row[0] for row in phones.query("phones", RAW_SQL).fetchall()}
     raw |= {
         row[0]
         for row in calls.query(

@@ -1,8 +1,8 @@
 {# grain: one row per target source row x reporting-zone month it covers #}
 with
 
-stg_hubspot__goal_targets as (
-    select * from {{ ref('stg_hubspot__goal_targets') }}
+int_crm_targets_unioned as (
+    select * from {{ ref('int_crm_targets_unioned') }}
 ),
 
 sales_targets as (
@@ -15,27 +15,27 @@ int_agent_identities_mapped as (
 
 goals as (
     select *
-    from stg_hubspot__goal_targets
-    where not stg_hubspot__goal_targets.is_archived
-        and stg_hubspot__goal_targets.target_amount is not null
-        and stg_hubspot__goal_targets.starts_at is not null
-        and stg_hubspot__goal_targets.ends_at is not null
+    from int_crm_targets_unioned
+    where not int_crm_targets_unioned.is_archived
+        and int_crm_targets_unioned.target_amount is not null
+        and int_crm_targets_unioned.starts_at is not null
+        and int_crm_targets_unioned.ends_at is not null
 ),
 
 goals_with_agent as (
-    -- The assignee is a HubSpot user id (owner.userId); an owner id is the fallback.
+    -- The assignee is a CRM user id (an owner's user id); an owner id is the fallback.
     select
-        goals.goal_target_id,
+        goals.target_id,
         goals.target_amount,
         coalesce(user_agents.agent_id, owner_agents.agent_id) as agent_id,
         {{ reporting_month('goals.starts_at') }} as first_month,
         {{ reporting_month('goals.ends_at') }} as last_month
     from goals
     left join int_agent_identities_mapped as user_agents
-        on user_agents.source_system = 'hubspot_user'
-            and goals.assignee_user_id = user_agents.source_id
+        on user_agents.identity_kind = 'crm_user'
+            and goals.crm_user_id = user_agents.source_id
     left join int_agent_identities_mapped as owner_agents
-        on owner_agents.source_system = 'hubspot_owner'
+        on owner_agents.identity_kind = 'crm_owner'
             and goals.owner_id = owner_agents.source_id
 ),
 
@@ -43,7 +43,7 @@ goal_months as (
     -- A goal covers the local months from its local start to its local end,
     -- split evenly across them.
     select
-        'goal:' || goals_with_agent.goal_target_id as target_source_id,
+        'goal:' || goals_with_agent.target_id as target_source_id,
         goals_with_agent.agent_id,
         cast(
             unnest(generate_series(goals_with_agent.first_month, goals_with_agent.last_month, interval 1 month)) as date
@@ -58,7 +58,8 @@ goal_months as (
 ),
 
 seed_months as (
-    -- The sales team's seed is used only when the CRM has no goals at all.
+    -- The sales team's seed is used only when no CRM has goals at all: it is
+    -- the target source of a CRM without goal objects (kpis.md "targets").
     select
         'seed:' || lower(trim(sales_targets.agent_email)) || ':' || cast(sales_targets.month as varchar)
             as target_source_id,

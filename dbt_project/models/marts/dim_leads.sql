@@ -1,8 +1,8 @@
-{# grain: one row per lead (HubSpot contact neither archived, gone nor merged away) #}
+{# grain: one row per lead (CRM contact neither deleted, gone nor merged away) #}
 with
 
-stg_hubspot__contacts as (
-    select * from {{ ref('stg_hubspot__contacts') }}
+int_crm_contacts_unioned as (
+    select * from {{ ref('int_crm_contacts_unioned') }}
 ),
 
 int_contacts_resolved as (
@@ -32,10 +32,10 @@ int_agent_identities_mapped as (
 leads as (
     -- Every contact is a lead, whatever its lifecycle stage, except deleted ones
     -- (archived, gone at the vendor, or merged into another contact).
-    select stg_hubspot__contacts.*
-    from stg_hubspot__contacts
+    select int_crm_contacts_unioned.*
+    from int_crm_contacts_unioned
     inner join int_contacts_resolved
-        on stg_hubspot__contacts.contact_id = int_contacts_resolved.contact_id
+        on int_crm_contacts_unioned.contact_id = int_contacts_resolved.contact_id
     where not int_contacts_resolved.is_deleted
 ),
 
@@ -113,6 +113,7 @@ lead_deals as (
 resolved as (
     select
         -- ids
+        leads.source_system,
         leads.contact_id,
         leads.owner_id,
         coalesce(owner_agents.agent_id, 'unassigned') as owner_agent_id,
@@ -174,7 +175,7 @@ resolved as (
     left join lead_deals
         on leads.contact_id = lead_deals.contact_id
     left join int_agent_identities_mapped as owner_agents
-        on owner_agents.source_system = 'hubspot_owner'
+        on owner_agents.identity_kind = 'crm_owner'
             and leads.owner_id = owner_agents.source_id
 ),
 

@@ -6,7 +6,7 @@
         on_schema_change='fail',
     )
 }}
-{# grain: one row per Aircall call, with the missed-call callback outcome #}
+{# grain: one row per telephony call, with the missed-call callback outcome #}
 with
 
 fct_interactions as (
@@ -64,8 +64,8 @@ calls_with_callbacks as (
         calls_in_scope.source_id as call_id,
         calls_in_scope.interaction_id,
         calls_in_scope.agent_id,
-        calls_in_scope.aircall_user_id,
-        calls_in_scope.aircall_number_id,
+        calls_in_scope.telephony_user_id,
+        calls_in_scope.telephony_number_id,
         calls_in_scope.business_line,
         calls_in_scope.channel_group,
         calls_in_scope.channel,

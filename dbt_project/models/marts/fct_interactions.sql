@@ -6,15 +6,15 @@
         on_schema_change='fail',
     )
 }}
-{# grain: one row per interaction (an Aircall call today; message conversations join by union all) #}
+{# grain: one row per interaction (a telephony call today; message conversations join by union all) #}
 with
 
-stg_aircall__calls as (
-    select * from {{ ref('stg_aircall__calls') }}
+int_telephony_calls_unioned as (
+    select * from {{ ref('int_telephony_calls_unioned') }}
 ),
 
-stg_aircall__numbers as (
-    select * from {{ ref('stg_aircall__numbers') }}
+int_telephony_numbers_unioned as (
+    select * from {{ ref('int_telephony_numbers_unioned') }}
 ),
 
 int_phone_numbers_normalised as (
@@ -40,8 +40,8 @@ stale_interactions as (
     left join int_business_lines_classified
         on this.business_line = int_business_lines_classified.business_line
     left join int_agent_identities_mapped
-        on int_agent_identities_mapped.source_system = 'aircall_user'
-            and this.aircall_user_id = int_agent_identities_mapped.source_id
+        on int_agent_identities_mapped.identity_kind = 'telephony_user'
+            and this.telephony_user_id = int_agent_identities_mapped.source_id
     where this.channel_group is distinct from coalesce(int_business_lines_classified.channel_group, 'unknown')
         or this.channel is distinct from coalesce(int_business_lines_classified.channel, 'unknown')
         or this.channel_label is distinct from coalesce(int_business_lines_classified.channel_label, 'Unknown')
@@ -51,15 +51,15 @@ stale_interactions as (
 {% endif %}
 calls_to_process as (
     select *
-    from stg_aircall__calls
+    from int_telephony_calls_unioned
     {% if is_incremental() %}
         -- Late-arriving and re-written calls carry a new _loaded_at; the lookback
         -- covers loads that committed while the previous run was reading.
-        where stg_aircall__calls.loaded_at > (
+        where int_telephony_calls_unioned.loaded_at > (
             select max(this.loaded_at) - to_hours(cast({{ var('INCREMENTAL_LOOKBACK_HOURS') }} as bigint))
             from {{ this }} as this
         )
-        or stg_aircall__calls.call_id in (select stale_interactions.call_id from stale_interactions)
+        or int_telephony_calls_unioned.call_id in (select stale_interactions.call_id from stale_interactions)
     {% endif %}
 ),
 
@@ -67,10 +67,10 @@ calls_with_line as (
     select
         calls_to_process.*,
         -- The listed number's digits win; a call on an unlisted number keeps its own.
-        coalesce(stg_aircall__numbers.line_digits_raw, calls_to_process.line_digits_raw) as line_raw
+        coalesce(int_telephony_numbers_unioned.line_digits_raw, calls_to_process.line_digits_raw) as line_raw
     from calls_to_process
-    left join stg_aircall__numbers
-        on calls_to_process.number_id = stg_aircall__numbers.number_id
+    left join int_telephony_numbers_unioned
+        on calls_to_process.number_id = int_telephony_numbers_unioned.number_id
 ),
 
 calls_resolved as (
@@ -85,7 +85,7 @@ calls_resolved as (
     left join int_phone_numbers_normalised as line_numbers
         on calls_with_line.line_raw = line_numbers.raw_number
     left join int_agent_identities_mapped
-        on int_agent_identities_mapped.source_system = 'aircall_user'
+        on int_agent_identities_mapped.identity_kind = 'telephony_user'
             and calls_with_line.user_id = int_agent_identities_mapped.source_id
 ),
 
@@ -94,13 +94,13 @@ interactions as (
         -- ids
         'call_' || calls_resolved.call_id as interaction_id,
         'call' as interaction_type,
-        'aircall' as source_system,
+        calls_resolved.source_system,
         calls_resolved.call_id as source_id,
         -- Ties on the start second are broken by the numeric vendor id.
         try_cast(calls_resolved.call_id as bigint) as source_sequence,
         calls_resolved.agent_id,
-        calls_resolved.user_id as aircall_user_id,
-        calls_resolved.number_id as aircall_number_id,
+        calls_resolved.user_id as telephony_user_id,
+        calls_resolved.number_id as telephony_number_id,
 
         -- business line and customer
         calls_resolved.business_line,

@@ -1,4 +1,4 @@
-{# grain: one row per opportunity (HubSpot deal neither archived nor gone) #}
+{# grain: one row per opportunity (CRM deal neither deleted nor gone) #}
 with
 
 int_deals_classified as (
@@ -18,6 +18,7 @@ associated_leads as (
     -- their survivor, deleted ones dropped), so the primary is chosen among them.
     select
         int_deal_contacts_repointed.deal_id,
+        int_deal_contacts_repointed.is_primary,
         dim_leads.contact_id,
         dim_leads.created_at,
         dim_leads.channel_group,
@@ -29,7 +30,8 @@ associated_leads as (
 ),
 
 primary_contacts as (
-    -- The primary contact is the earliest-created associated contact (ties: lowest id).
+    -- The primary contact is the one the CRM names (a deal's only person),
+    -- else the earliest-created associated contact (ties: lowest id).
     select
         associated_leads.*,
         count(*) over (partition by associated_leads.deal_id) as associated_contacts
@@ -37,9 +39,10 @@ primary_contacts as (
     qualify row_number() over (
             partition by associated_leads.deal_id
             order by
-                associated_leads.created_at,
-                try_cast(associated_leads.contact_id as bigint) nulls first,
-                associated_leads.contact_id
+                associated_leads.is_primary desc nulls last,
+                associated_leads.created_at asc,
+                try_cast(associated_leads.contact_id as bigint) asc nulls first,
+                associated_leads.contact_id asc
         ) = 1
 ),
 

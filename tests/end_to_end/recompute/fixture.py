@@ -10,6 +10,8 @@ from typing import Any
 
 import duckdb
 
+from connectors.warehouse import create_raw_schema
+
 from .fixture_builders import NUMBERS, USERS
 from .fixture_data import (
     ARCHIVED_CONTACTS,
@@ -87,4 +89,6 @@ def write_fixture(path: Path) -> None:
                     GONE if str(record["id"]) in gone else None,
                 ),
             )
+    # Every other source's raw tables exist, empty, as connectors/warehouse.py creates them.
+    create_raw_schema(con)
     con.close()
