@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.warehouse import PLANNED_RAW_STREAMS, RAW_STREAMS
+from connectors.registry import SOURCES
 
 MODELS = Path(__file__).resolve().parents[2] / "dbt_project" / "models"
 # The vendor-neutral seams: one branch per vendor, each reading that vendor's staging models.
@@ -29,10 +29,11 @@ SEAMS = {
     "int_telephony_users_unioned",
     "int_conversations_unioned",
 }
-# Every vendor with a staging folder or a raw table, planned ones included.
+# Every vendor with a staging folder or a registered source plug-in, and the next ones planned.
 VENDORS = sorted(
     {folder.name for folder in (MODELS / "staging").iterdir() if folder.is_dir()}
-    | {stream.split("/")[0] for stream in (*RAW_STREAMS, *PLANNED_RAW_STREAMS)}
+    | {name for source in SOURCES for name in (source.name, source.schema_name)}
+    | {"twilio", "ringover"}
 )
 VENDOR_PATTERN = re.compile("|".join(VENDORS) + r"|stg_\w+", re.IGNORECASE)
 

@@ -1,7 +1,7 @@
 """Every distinct raw phone string of the sources, parsed once to E.164 and its number type.
 
-Phones are free text in the CRMs and pretty-printed by telephony sources (source_apis.md §6). Parsing is
-done over DISTINCT raw strings, not once per call row, so the cost follows the number of
+Phones are free text in the CRMs and pretty-printed by telephony sources (source_apis.md §6).
+Parsing is done over DISTINCT raw strings, not once per call row, so the cost follows the number of
 customers and lines rather than the call volume. Incremental: a run parses only strings not
 parsed before with the same default region (a region change re-parses everything).
 """
