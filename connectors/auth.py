@@ -29,7 +29,7 @@ class BasicAuth(HTTPBasicAuth):
 
 
 class ApiKeyHeaderAuth(AuthBase):
-    """The key in a named header (Pipedrive's ``x-api-token``)."""
+    """The key in a named header (e.g. ``x-api-token``)."""
 
     def __init__(self, header: str, key: str) -> None:
         self._header, self._key = header, key

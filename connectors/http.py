@@ -1,8 +1,8 @@
 """One HTTP layer for every vendor: timeouts, bounded retries, vendor rate headers, clear errors.
 
 Why a small retry loop instead of urllib3 ``Retry`` on an ``HTTPAdapter`` (the house default):
-- Aircall announces its refill time in ``X-AircallApi-Reset`` (an epoch), unknown to ``Retry``;
-- HubSpot's daily quota is a 429 too, told apart only by ``policyName`` in the body, and retrying it
+- vendors announce refill times in their own headers (an epoch, or seconds), unknown to ``Retry``;
+- a daily quota is a 429 too, told apart only by the body or a header, and retrying it
   for hours is wrong;
 - a body cut mid-page (``IncompleteRead`` / ``ChunkedEncodingError``) surfaces in requests after
   urllib3 has returned, so ``Retry`` never sees it;
@@ -126,7 +126,7 @@ class HttpClient:
         return self._request("GET", path, params=params)
 
     def post_read(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        """POST a read-only query (HubSpot search, batch read); safe to retry like a GET.
+        """POST a read-only query (a search or batch read); safe to retry like a GET.
 
         Args:
             path: a path under the base URL.

@@ -116,7 +116,7 @@ def merge_chunk(
 
     Args:
         con: an open connection to the warehouse.
-        stream: the stream name (``hubspot/deals``).
+        stream: the stream name (``<vendor>/deals``).
         chunk: the NDJSON file to load, None when there are no records to load.
         cursor: the stream state to store with the data, None to leave it as is.
         run_id: written to ``_run_id`` of every changed row.

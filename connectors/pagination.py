@@ -1,13 +1,13 @@
-"""Paginators: each reads "is there a next page, and how do I ask for it" from one vendor page.
+"""Pagination: the paginator protocol and the loops that drive any vendor's paginator.
 
-A paginator is a tiny class with three hooks: where the records are (``records``), the reference
-to the next page (``next_token``), and how that reference goes into the next request
-(``next_params``). ``paginate_get`` drives any of them over an ``HttpClient``-like ``get``.
+A paginator (one small class in each vendor package) has three hooks: where the records are
+(``records``), the reference to the next page (``next_token``), and how that reference goes
+into the next request (``next_params``). ``paginate_get`` drives any of them over an
+``HttpClient``-like ``get``.
 """
 
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from connectors.errors import PaginationLoopError
 
@@ -29,64 +29,6 @@ class RequestPaginator(Paginator, Protocol):
     def records(self, page: dict[str, Any]) -> list[dict[str, Any]]: ...
 
     def next_params(self, params: dict[str, Any], token: str) -> dict[str, Any]: ...
-
-
-class HubSpotAfterPaginator:
-    """HubSpot lists and search: ``paging.next.after``; the last page has no ``paging.next``."""
-
-    records_key = "results"
-
-    def next_token(self, page: dict[str, Any]) -> str | None:
-        """The ``after`` value of the next page, or None."""
-        after = ((page.get("paging") or {}).get("next") or {}).get("after")
-        return None if after in (None, "") else str(after)
-
-    def records(self, page: dict[str, Any]) -> list[dict[str, Any]]:
-        """The ``results`` of a page."""
-        return page.get(self.records_key) or []
-
-    def next_params(self, params: dict[str, Any], token: str) -> dict[str, Any]:
-        """The first request's parameters plus ``after``."""
-        return {**params, "after": token}
-
-
-class PipedriveCursorPaginator:
-    """Pipedrive v2 lists: ``additional_data.next_cursor``, null or absent on the last page;
-    the token goes back as ``cursor`` with every other parameter unchanged."""
-
-    records_key = "data"
-
-    def next_token(self, page: dict[str, Any]) -> str | None:
-        """The opaque cursor of the next page, or None."""
-        cursor = (page.get("additional_data") or {}).get("next_cursor")
-        return None if cursor in (None, "") else str(cursor)
-
-    def records(self, page: dict[str, Any]) -> list[dict[str, Any]]:
-        """The ``data`` array of a page (v2 sends ``null`` rather than ``[]`` on some lists)."""
-        return page.get(self.records_key) or []
-
-    def next_params(self, params: dict[str, Any], token: str) -> dict[str, Any]:
-        """The first request's parameters plus ``cursor``."""
-        return {**params, "cursor": token}
-
-
-class AircallNextLinkPaginator:
-    """Aircall lists: ``meta.next_page_link``, a full URL, null on the last page.
-
-    The token is the link's path and query only: requests then go to our configured base URL, so
-    credentials are never sent to whatever host a link names.
-    """
-
-    def __init__(self, records_key: str) -> None:
-        self.records_key = records_key
-
-    def next_token(self, page: dict[str, Any]) -> str | None:
-        """Path and query of the next page, or None."""
-        link = (page.get("meta") or {}).get("next_page_link")
-        if not link:
-            return None
-        parts = urlsplit(link)
-        return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
 def paginate(

@@ -143,7 +143,7 @@ def resync(duckdb_path: str | Path, stream: str) -> bool:
 
     Args:
         duckdb_path: the warehouse file.
-        stream: a stream name such as ``hubspot/contacts``.
+        stream: a stream name such as ``<vendor>/contacts``.
 
     Returns:
         True when a cursor was stored and is now removed.

@@ -2,7 +2,8 @@
 
 Raw keeps every vendor record verbatim, so drift never breaks loading; this makes it visible.
 It compares the records a run wrote with the records already stored: a field is *present* on a
-record when it has a non-NULL value, at the top level or (HubSpot) under `properties`.
+record when it has a non-NULL value, at the top level or
+under `properties` (CRMs with string-valued property bags).
 
 - new: present in this run's records, on none stored before → a notice; marts are unchanged.
 - vanished: present on nearly every stored record (VANISHED_MIN_SHARE), on none of at least
@@ -10,8 +11,8 @@ record when it has a non-NULL value, at the top level or (HubSpot) under `proper
 - probable rename: both in the same run on the same stream.
 
 A notice only: what blocks publication is the dbt `not_all_null` test on the critical field,
-which names it. HubSpot properties are requested by name, so a renamed property arrives only as
-"vanished" there (its new name is not requested); Aircall sends whole records and shows both.
+which names it. Properties requested by name show a renamed one only as "vanished" (its new
+name is not requested); vendors that send whole records show both.
 """
 
 from dataclasses import dataclass
@@ -88,7 +89,7 @@ def detect_schema_drift(duckdb_path: str | Path, stream: str, run_id: str) -> Sc
 
     Args:
         duckdb_path: the warehouse file.
-        stream: e.g. ``hubspot/deals``.
+        stream: e.g. ``<vendor>/deals``.
         run_id: the run whose written records are compared (their ``_run_id``).
 
     Returns:

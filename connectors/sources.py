@@ -22,7 +22,7 @@ class Variable:
     """One environment variable a source reads.
 
     Attributes:
-        name: the variable, e.g. ``PIPEDRIVE_API_TOKEN``.
+        name: the variable, e.g. ``<VENDOR>_API_TOKEN``.
         meaning: what to put there, shown when it is missing or wrong.
         default: the value used when unset (credentials have none).
         secret: never printed, redacted from errors and logs.
@@ -67,7 +67,7 @@ class SourcePlugin:
     Attributes:
         name: lower-case id: the raw schema (``raw_<name>``), the stream prefix (``<name>/deals``),
             the dbt source and staging folder, and the sandbox mount.
-        label: the vendor's name for people (``"Pipedrive"``).
+        label: the vendor's name for people (``"Acme CRM"``).
         kind: ``crm``, ``telephony`` or ``messaging``.
         tables: the raw tables it lands, in sync order.
         credentials: required secrets; the source is enabled when all are set (or it is named in
@@ -106,7 +106,7 @@ class SourcePlugin:
 
     @property
     def schema_name(self) -> str:
-        """The vendor part of stream names and raw schemas (``hubspot`` → ``raw_hubspot``)."""
+        """The vendor part of stream names and raw schemas (``acme`` → ``raw_acme``)."""
         return self.stream_prefix or self.name
 
     @property

@@ -28,7 +28,7 @@ class RecordShape:
 
     Attributes:
         modified_path: keys leading to the modified time (``("properties", "lastmodifieddate")``),
-            None for vendors without one (Aircall).
+            None for vendors without one.
         archived_field: top-level boolean meaning soft-deleted, None when the stream has none.
     """
 
@@ -36,7 +36,7 @@ class RecordShape:
     archived_field: str | None = None
 
     def key(self, record: dict[str, Any]) -> str:
-        """The primary key as text (Aircall ids are ints; text avoids 2^53 rounding)."""
+        """The primary key as text (some vendors send ints; text avoids 2^53 rounding)."""
         return str(record["id"])
 
     def modified_at(self, record: dict[str, Any]) -> datetime | None:
@@ -164,7 +164,7 @@ class SyncProgress:
     cursor: str | None = None
 
     def describe(self) -> str:
-        """One human line: ``hubspot/deals: 3 200 records, 17 pages, 2.1 s``."""
+        """One human line: ``<vendor>/deals: 3 200 records, 17 pages, 2.1 s``."""
         records = f"{self.records:,}".replace(",", " ")
         return f"{self.stream}: {records} records, {self.pages} pages, {self.elapsed_seconds:.1f} s"
 

@@ -32,7 +32,7 @@ STATE_TABLE = "raw_meta.stream_state"
 
 
 def raw_table(stream: str) -> str:
-    """``hubspot/deals`` → ``raw_hubspot.deals``."""
+    """``<vendor>/deals`` → ``raw_<vendor>.deals``."""
     source, table = stream.split("/")
     return f"raw_{source}.{table}"
 
@@ -99,7 +99,7 @@ def raw_row_count(
 
     Args:
         duckdb_path: the warehouse file.
-        stream: a stream name such as ``hubspot/deals``.
+        stream: a stream name such as ``<vendor>/deals``.
         include_archived: count archived (soft-deleted) rows too.
         include_deleted: count rows found gone at the vendor (``_deleted_at`` set) too.
 

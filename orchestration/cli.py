@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from connectors.registry import SOURCES
-from orchestration.pipeline_run import RunSummary
+from orchestration.pipeline_run import DEFAULT_SANDBOX_CRM, RunSummary
 from orchestration.run_lock import ConcurrentRunError
 from orchestration.settings import MissingConfigurationError
 
@@ -30,8 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--crm",
         choices=[source.name for source in SOURCES if source.kind == "crm"],
-        default="hubspot",
-        help="with --sandbox: the CRM the sandbox plays (default hubspot)",
+        default=DEFAULT_SANDBOX_CRM,
+        help=f"with --sandbox: the CRM the sandbox plays (default {DEFAULT_SANDBOX_CRM})",
     )
     run.add_argument(
         "--deadline",
@@ -73,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="forget streams' cursors so the next run re-reads them from scratch (the way out "
         "of a failed raw_count_matches_source check; rows merge on their id)",
     )
-    resync.add_argument("streams", nargs="+", metavar="STREAM", help="e.g. hubspot/contacts")
+    resync.add_argument(
+        "streams", nargs="+", metavar="STREAM", help="a raw stream, <vendor>/<table>"
+    )
 
     link = commands.add_parser(
         "looker-link", help="print a Looker Studio (Data Studio) URL creating a report on GCS"

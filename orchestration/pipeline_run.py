@@ -28,7 +28,7 @@ from orchestration.settings import (
     setting,
 )
 
-DEFAULT_SANDBOX_CRM = "hubspot"
+DEFAULT_SANDBOX_CRM = SOURCES[0].name  # the first CRM of the registry
 
 
 def sandbox_sources(crm: str = DEFAULT_SANDBOX_CRM) -> tuple[SourcePlugin, ...]:

@@ -6,9 +6,10 @@ from typing import Any
 
 from connectors.aircall.client import build_aircall_client
 from connectors.aircall.config import AircallConfig
+from connectors.aircall.paging import AircallNextLinkPaginator
 from connectors.errors import ConnectorError
 from connectors.http import HttpClient
-from connectors.pagination import AircallNextLinkPaginator, paginate
+from connectors.pagination import paginate
 from connectors.streams import (
     CountScope,
     Page,

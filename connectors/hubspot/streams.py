@@ -7,8 +7,9 @@ from typing import Any
 from connectors.http import HttpClient
 from connectors.hubspot.client import build_hubspot_client
 from connectors.hubspot.config import HubSpotConfig
+from connectors.hubspot.paging import HubSpotAfterPaginator
 from connectors.hubspot.search import SearchCursor, SearchStream
-from connectors.pagination import HubSpotAfterPaginator, paginate
+from connectors.pagination import paginate
 from connectors.streams import CountScope, Page, RawIndex, RecordShape, Stream
 
 DEAL_PROPERTIES = (

@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from connectors.http import HttpClient
-from connectors.pagination import PipedriveCursorPaginator, paginate_get
+from connectors.pagination import paginate_get
 from connectors.pipedrive.client import build_pipedrive_client
 from connectors.pipedrive.config import PipedriveConfig
+from connectors.pipedrive.paging import PipedriveCursorPaginator
 from connectors.streams import (
     LIVE_ROWS,
     CountScope,

@@ -5,8 +5,10 @@ from typing import Any
 import pytest
 from connector_testkit import load_page
 
+from connectors.aircall.paging import AircallNextLinkPaginator
 from connectors.errors import PaginationLoopError
-from connectors.pagination import AircallNextLinkPaginator, HubSpotAfterPaginator, paginate
+from connectors.hubspot.paging import HubSpotAfterPaginator
+from connectors.pagination import paginate
 
 
 @pytest.mark.parametrize(
