@@ -8,6 +8,7 @@ from typing import Any
 
 from sandbox.apis import aircall as aircall_api
 from sandbox.apis import hubspot as hubspot_api
+from sandbox.apis import twilio as twilio_api
 from sandbox.apis.hubspot_search import SearchIndex, search
 from sandbox.config import (
     AIRCALL_API_ID,
@@ -51,6 +52,7 @@ class SandboxApp:
         per_second = config.hubspot_search_per_second
         self.search_window = RollingWindow(per_second, 1.0) if per_second else None
         self.aircall_window = FixedWindow(config.aircall_per_minute, 60)
+        self.twilio = twilio_api.TwilioApi(business, config)
 
     def handle(self, request: Request) -> Response:
         if request.path.startswith("/_sandbox/"):
@@ -59,6 +61,8 @@ class SandboxApp:
             return self._hubspot(request)
         if request.path.startswith("/v1/"):
             return self._aircall(request)
+        if request.path.startswith(twilio_api.MOUNT + "/"):
+            return self.twilio.handle(request)
         return json_response(404, {"status": "error", "message": f"Unknown path {request.path}"})
 
     # HubSpot -----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from sandbox.config import SandboxConfig
 from sandbox.world.calls import CallWorld
 from sandbox.world.callstore import CallStore
 from sandbox.world.clock import Calendar
+from sandbox.world.conversations import ConversationBook, build_conversations
 from sandbox.world.context import JourneyContext
 from sandbox.world.crm import pipelines
 from sandbox.world.crmbuild import plan_year
@@ -68,6 +69,12 @@ class Business:
             "numbers": set(),
             "teams": set(),
         }
+        # Drawn last, from their own RNG: messaging on or off leaves every record above as is.
+        self.conversations = (
+            build_conversations(config.seed, self.calendar, self.agents, self.leads)
+            if config.messaging
+            else ConversationBook([])
+        )
         self.lock = threading.RLock()  # serialises mutations against each other
         self.mutation_count = 0
         self.build_seconds = time.perf_counter() - started
@@ -112,6 +119,17 @@ class Business:
                 1 for ln in self.lines if ln.number_id not in removed["numbers"]
             ),
             "aircall/teams": len(self.aircall_teams()),
+            **self._messaging_totals(),
+        }
+
+    def _messaging_totals(self) -> dict[str, int]:
+        if not self.config.messaging:
+            return {}
+        book = self.conversations
+        return {
+            "twilio/conversations": len(book),
+            "twilio/participants": book.party_count(),
+            "twilio/messages": book.message_count(),
         }
 
     def aircall_users(self) -> list[Any]:
