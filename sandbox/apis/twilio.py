@@ -28,9 +28,13 @@ Item = tuple[Key, Callable[[], dict[str, Any]]]
 
 def twilio_error(status: int, code: int, message: str, **extra: Any) -> Response:
     """Twilio's error body: ``code``, ``message``, ``more_info``, ``status``."""
-    payload = {"code": code, "message": message,
-               "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": status,
-               **extra}  # fmt: skip
+    payload = {
+        "code": code,
+        "message": message,
+        "more_info": f"https://www.twilio.com/docs/errors/{code}",
+        "status": status,
+        **extra,
+    }
     return json_response(status, payload)
 
 
@@ -45,8 +49,12 @@ class TwilioApi:
 
     def handle(self, request: Request) -> Response:
         if not _authorized(request):
-            return twilio_error(401, 20003, "Authentication Error - invalid username",
-                                detail="Your AccountSid or AuthToken was incorrect.")  # fmt: skip
+            return twilio_error(
+                401,
+                20003,
+                "Authentication Error - invalid username",
+                detail="Your AccountSid or AuthToken was incorrect.",
+            )
         allowed, _ = self.window.take()
         if not allowed:
             response = twilio_error(429, 20429, "Too Many Requests")
@@ -103,8 +111,9 @@ class TwilioApi:
             self._index = (stamp, index)
         return self._index[1].get(conversation_sid)
 
-    def _page(self, request: Request, key: str, items: Sequence[Item],
-              descending: bool = False) -> Response:  # fmt: skip
+    def _page(
+        self, request: Request, key: str, items: Sequence[Item], descending: bool = False
+    ) -> Response:
         """One page after (``PT``) or before (``PB``) the token's key, with Twilio's ``meta``."""
         size = max(1, min(request.int_param("PageSize", PAGE_SIZE_DEFAULT), self.page_size_max))
         number = max(0, request.int_param("Page", 0))
@@ -131,12 +140,12 @@ class TwilioApi:
             "next_page_url": link(number + 1, "PT" + _token(chosen[-1][0])) if more else None,
             "key": key,
         }
-        return json_response(200, {key: [render_item() for _, render_item in chosen],
-                                   "meta": meta})  # fmt: skip
+        return json_response(200, {key: [render_item() for _, render_item in chosen], "meta": meta})
 
 
-def _slice(ordered: list[Item], token: str | None, size: int,
-           descending: bool) -> tuple[list[Item], bool]:  # fmt: skip
+def _slice(
+    ordered: list[Item], token: str | None, size: int, descending: bool
+) -> tuple[list[Item], bool]:
     """The page of ``ordered`` a token asks for, and whether more follow it."""
     if not token:
         return ordered[:size], len(ordered) > size
@@ -165,8 +174,10 @@ def _parse_token(text: str) -> Key:
 
 def _participants(conversation: ConversationFact) -> list[Item]:
     items: list[Item] = [
-        ((party.joined_at, party.participant_sid),
-         lambda p=party: render.participant_json(conversation, p))  # fmt: skip
+        (
+            (party.joined_at, party.participant_sid),
+            lambda p=party: render.participant_json(conversation, p),
+        )
         for party in render.parties(conversation)
     ]
     return sorted(items, key=lambda item: item[0])

@@ -149,5 +149,11 @@ def _delivery(message: MessageFact) -> dict[str, Any] | None:
     """The delivery summary of a message sent to the customer's phone; None for inbound."""
     if message.direction == "inbound":
         return None
-    return {"total": 1, "sent": "all", "delivered": "all", "read": "none",
-            "failed": "none", "undelivered": "none"}  # fmt: skip
+    return {
+        "total": 1,
+        "sent": "all",
+        "delivered": "all",
+        "read": "none",
+        "failed": "none",
+        "undelivered": "none",
+    }

@@ -10,10 +10,11 @@ from sandbox.config import SandboxConfig
 from sandbox.world.calls import CallWorld
 from sandbox.world.callstore import CallStore
 from sandbox.world.clock import Calendar
-from sandbox.world.conversations import ConversationBook, build_conversations
 from sandbox.world.context import JourneyContext
+from sandbox.world.conversations import ConversationBook
 from sandbox.world.crm import pipelines
 from sandbox.world.crmbuild import plan_year
+from sandbox.world.messaging import build_conversations
 from sandbox.world.noise import NoiseContext, aircall_contacts, customer_pool
 from sandbox.world.objects import ObjectStore
 from sandbox.world.people import AIRCALL_TEAMS, build_agents
