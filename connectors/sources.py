@@ -131,7 +131,9 @@ class SourcePlugin:
 
     def missing_credentials(self, environ: Mapping[str, str]) -> tuple[Variable, ...]:
         """The credentials not set in ``environ``."""
-        return tuple(item for item in self.credentials if not (environ.get(item.name) or "").strip())
+        return tuple(
+            item for item in self.credentials if not (environ.get(item.name) or "").strip()
+        )
 
     def streams(self, environ: Mapping[str, str], transport: Transport) -> dict[str, Stream]:
         """Build this source's streams from the environment."""
