@@ -129,6 +129,12 @@ class ConversationBook:
         self._by_id[conversation_id].closed_at = closed_at
         self.version += 1
 
+    def remove(self, conversation_id: int) -> None:
+        """Delete a thread with its messages (Twilio allows it; no tombstone is left)."""
+        conversation = self._by_id.pop(conversation_id)
+        self.conversations.remove(conversation)
+        self.version += 1
+
     def start(
         self,
         channel: str,

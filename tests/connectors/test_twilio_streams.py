@@ -187,6 +187,26 @@ def test_twilio_thread_closed_since_the_last_run_is_read_once_more(
     assert f"{LIST_PATH}/{sid}/Messages" not in sandbox.stats()  # no longer re-read
 
 
+def test_twilio_thread_deleted_while_active_is_marked_gone(
+    sandbox: RunningSandbox, clock: Clock, sleeps: Sleeps, tmp_path: Path
+) -> None:
+    # given: the last run saw it active (outside the next window); then it was deleted
+    book, path = sandbox.business.conversations, tmp_path / "w.duckdb"
+    old = thread(book, clock.now - 40 * DAY, messages=2)
+    kept = thread(book, clock.now - 40 * DAY, messages=2)
+    sync_stream(streams_for(sandbox, clock, sleeps)["twilio/conversations"], path, "r1")
+    book.remove(old.conversation_id)
+    clock.now += DAY
+    # when
+    result = sync_stream(streams_for(sandbox, clock, sleeps)["twilio/conversations"], path, "r2")
+    # then
+    with duckdb.connect(str(path), read_only=True) as con:
+        query = "SELECT id FROM raw_twilio.conversations WHERE _deleted_at IS NOT NULL"
+        gone = [row[0] for row in con.execute(query).fetchall()]
+    assert gone == [conversation_sid(old)]
+    assert Watermark.parse(result.cursor).open == {conversation_sid(kept)}
+
+
 def test_twilio_watermark_is_stored_only_after_the_pages_landed(
     sandbox: RunningSandbox, clock: Clock, sleeps: Sleeps, tmp_path: Path
 ) -> None:
