@@ -11,6 +11,8 @@ HUBSPOT_TOKEN = "sandbox-hubspot-token"
 AIRCALL_API_ID = "sandbox-aircall-id"
 AIRCALL_API_TOKEN = "sandbox-aircall-token"
 PIPEDRIVE_TOKEN = "sandbox-pipedrive-token"
+TWILIO_ACCOUNT_SID = "ACa1b2c3d4e5f60718293a4b5c6d7e8f90"
+TWILIO_AUTH_TOKEN = "sandbox-twilio-token"
 
 
 def today_in_paris() -> dt.date:
@@ -47,3 +49,8 @@ class SandboxConfig:
     pipedrive_burst_seconds: int = 2
     pipedrive_daily_tokens: int | None = None
     pipedrive_deleted_days: int = 30
+    # WhatsApp/SMS threads (sandbox/world/conversations.py); off keeps the CRM and calls world
+    # exactly as before, draw for draw.
+    messaging: bool = False
+    twilio_per_second: int = 1_000_000
+    twilio_page_size_max: int = 100  # source_apis.md §5.2 [C]; §8 says 1000 from memory

@@ -9,6 +9,7 @@ from typing import Any
 
 from sandbox.apis import aircall as aircall_api
 from sandbox.apis import hubspot as hubspot_api
+from sandbox.apis import twilio as twilio_api
 from sandbox.apis.hubspot_search import SearchIndex, search
 from sandbox.apis.pipedrive import PipedriveApi
 from sandbox.config import (
@@ -56,6 +57,7 @@ class SandboxApp:
         # Vendors served under their own base path (``/pipedrive/api/v2/...``): Pipedrive's
         # ``/v1/users`` would otherwise collide with Aircall's ``/v1/``, kept at the root.
         self.mounts = {"/pipedrive": PipedriveApi(business, config)}
+        self.twilio = twilio_api.TwilioApi(business, config)
 
     def handle(self, request: Request) -> Response:
         if request.path.startswith("/_sandbox/"):
@@ -68,6 +70,8 @@ class SandboxApp:
             return self._hubspot(request)
         if request.path.startswith("/v1/"):
             return self._aircall(request)
+        if request.path.startswith(twilio_api.MOUNT + "/"):
+            return self.twilio.handle(request)
         return json_response(404, {"status": "error", "message": f"Unknown path {request.path}"})
 
     # HubSpot -----------------------------------------------------------------------------------

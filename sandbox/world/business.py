@@ -12,8 +12,10 @@ from sandbox.world.calls import CallWorld
 from sandbox.world.callstore import CallStore
 from sandbox.world.clock import Calendar
 from sandbox.world.context import JourneyContext
+from sandbox.world.conversations import ConversationBook
 from sandbox.world.crm import pipelines
 from sandbox.world.crmbuild import plan_year
+from sandbox.world.messaging import build_conversations
 from sandbox.world.noise import NoiseContext, aircall_contacts, customer_pool
 from sandbox.world.objects import ObjectStore
 from sandbox.world.people import AIRCALL_TEAMS, build_agents
@@ -73,6 +75,12 @@ class Business:
             "numbers": set(),
             "teams": set(),
         }
+        # Drawn last, from their own RNG: messaging on or off leaves every record above as is.
+        self.conversations = (
+            build_conversations(config.seed, self.calendar, self.agents, self.leads)
+            if config.messaging
+            else ConversationBook([])
+        )
         self.lock = threading.RLock()  # serialises mutations against each other
         self._renderings: dict[str, Any] = {}
         self.mutation_count = 0
@@ -126,6 +134,17 @@ class Business:
                 1 for ln in self.lines if ln.number_id not in removed["numbers"]
             ),
             "aircall/teams": len(self.aircall_teams()),
+            **self._messaging_totals(),
+        }
+
+    def _messaging_totals(self) -> dict[str, int]:
+        if not self.config.messaging:
+            return {}
+        book = self.conversations
+        return {
+            "twilio/conversations": len(book),
+            "twilio/participants": book.party_count(),
+            "twilio/messages": book.message_count(),
         }
 
     def aircall_users(self) -> list[Any]:
