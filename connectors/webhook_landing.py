@@ -192,7 +192,8 @@ def closed_segments(folder: Path) -> list[str]:
     """Names (without suffix) of the closed segments, oldest first."""
     if not folder.is_dir():
         return []
-    return sorted(path.name.removesuffix(CLOSED_SUFFIX) for path in folder.glob(f"*{CLOSED_SUFFIX}"))
+    paths = folder.glob(f"*{CLOSED_SUFFIX}")
+    return sorted(path.name.removesuffix(CLOSED_SUFFIX) for path in paths)
 
 
 def read_segment(

@@ -99,10 +99,12 @@ class MessagesStream:
         for name in stored.done:
             remove_segment(self.folder, name)  # committed with their rows by the last run
         recover_orphans(self.folder)  # a receiver killed after answering 200: its lines count
-        done: list[str] = []
-        for name in closed_segments(self.folder):
-            if name in stored.done:
-                continue  # its delete failed; reading it again would be harmless but wasteful
+        available = closed_segments(self.folder)
+        # A delete that failed stays in ``done``: retried next run, never read again.
+        done = [name for name in stored.done if name in available]
+        for name in available:
+            if name in done:
+                continue
             offset = stored.offset if name == stored.segment else 0
             for lines, end in read_segment(self.folder, name, offset, self._page_lines):
                 position = LandingCursor(tuple(done), name, end)

@@ -184,4 +184,3 @@ def config_from_environment(environ: Mapping[str, str]) -> ReceiverConfig:
 def app_from_environment() -> Starlette:
     """uvicorn factory: every worker process builds its app (and its own writer) from the env."""
     return create_app(config_from_environment(os.environ))
-

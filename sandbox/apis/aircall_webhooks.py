@@ -20,6 +20,13 @@ import requests
 EVENT_BY_DIRECTION = {"inbound": "message.received", "outbound": "message.sent"}
 RETRY_DELAYS = (1.0, 2.0, 4.0, 8.0, 16.0)
 TIMEOUT = (5, 30)
+SAMPLE_NUMBER = {
+    "id": 397375,
+    "name": "Support FR",
+    "digits": "+33 1 87 65 43 21",
+    "country": "FR",
+    "time_zone": "Europe/Paris",
+}
 
 
 def envelope(message: dict[str, Any], token: str, event: str | None = None) -> dict[str, Any]:
@@ -81,7 +88,7 @@ class WebhookEmitter:
 
 
 def sample_messages(count: int, seed: int = 7, start: datetime | None = None) -> Iterator[dict]:
-    """Small synthetic messages in the §3.8 working shape (until the world module feeds real ones)."""
+    """Synthetic messages in the §3.8 working shape, until the world module feeds real ones."""
     rng = random.Random(seed)
     moment = start or datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     for index in range(count):
@@ -96,8 +103,7 @@ def sample_messages(count: int, seed: int = 7, start: datetime | None = None) ->
             "created_at": moment.isoformat().replace("+00:00", "Z"),
             "external_number": f"+3361234{rng.randint(0, 9999):04d}",
             "origin": "native",
-            "number": {"id": 397375, "name": "Support FR", "digits": "+33 1 87 65 43 21",
-                       "country": "FR", "time_zone": "Europe/Paris"},  # fmt: skip
+            "number": SAMPLE_NUMBER,
             "user": {"id": 731416, "name": "Léa Dubois", "email": "lea.dubois@example.com"}
             if outbound
             else None,

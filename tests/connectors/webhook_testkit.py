@@ -92,4 +92,4 @@ def landed_lines(landing_dir: Path) -> int:
     folder = landing_dir / "aircall"
     if not folder.is_dir():
         return 0
-    return sum(path.read_bytes().count(b"\n") for path in folder.iterdir())
+    return sum(path.read_bytes().count(b"\n") for path in folder.iterdir() if path.is_file())
