@@ -1,9 +1,9 @@
-"""Webhook events → raw_aircall.messages: once per message, nothing lost across kills and failures."""
+"""Webhook events → raw_aircall.messages: each message once, nothing lost to kills or failures."""
 
 import json
-from datetime import UTC, datetime
 import signal
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
 import requests
@@ -193,7 +193,7 @@ def test_landing_pruning_never_removes_unconsumed_webhook_segments(tmp_path):
     # pruner removes the pipeline's own landing/<source>/<table>/<run> folders
     from connectors.retention import prune_landing
 
-    landing, warehouse = tmp_path / "landing" / "webhooks", tmp_path / "warehouse.duckdb"
+    landing = tmp_path / "landing" / "webhooks"
     _land_directly(landing, _events(10), segment_bytes=1_000)
     segments = closed_segments(landing / "aircall")
     # when
