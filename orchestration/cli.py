@@ -94,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dictionary.add_argument("--check", action="store_true", help="fail if the page is stale")
     add_forget_parser(commands)
+    webhooks = commands.add_parser("webhooks", help="receive Aircall message webhooks")
+    webhooks.add_argument("--host", default="127.0.0.1", help="put a TLS proxy in front")
+    webhooks.add_argument("--port", type=int, default=8787)
+    webhooks.add_argument("--workers", type=int, default=1)
     return parser
 
 
@@ -304,6 +308,12 @@ def forget_command(args: argparse.Namespace) -> int:
     return 1 if outcome.problem else 0
 
 
+def webhooks_command(args: argparse.Namespace) -> int:
+    from orchestration.webhooks import serve_webhooks
+
+    return serve_webhooks(args.host, args.port, args.workers)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {
@@ -315,6 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         "dictionary": dictionary_command,
         "resync": resync_command,
         "forget": forget_command,
+        "webhooks": webhooks_command,
     }
     return handlers[args.command](args)
 
