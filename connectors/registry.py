@@ -11,15 +11,17 @@ Typical use (orchestration)::
 
 from collections.abc import Iterable, Mapping
 
+from connectors.aircall.messages_source import AIRCALL_MESSAGES_SOURCE as AIRCALL_MESSAGES
 from connectors.aircall.source import SOURCE as AIRCALL
 from connectors.hubspot.source import SOURCE as HUBSPOT
 from connectors.pipedrive.source import SOURCE as PIPEDRIVE
 from connectors.sources import KINDS, SourceKind, SourcePlugin
 from connectors.streams import Stream
 from connectors.transport import DEFAULT_TRANSPORT, Transport
+from connectors.twilio.source import SOURCE as TWILIO
 
 # CRMs first, then telephony, then messaging: the order of raw tables, assets and summaries.
-SOURCES: tuple[SourcePlugin, ...] = (HUBSPOT, PIPEDRIVE, AIRCALL)
+SOURCES: tuple[SourcePlugin, ...] = (HUBSPOT, PIPEDRIVE, AIRCALL, TWILIO, AIRCALL_MESSAGES)
 
 # Names the enabled sources explicitly (comma-separated), instead of "every one with credentials".
 SOURCES_VARIABLE = "SOURCES"
@@ -63,9 +65,16 @@ def enabled_sources(environ: Mapping[str, str]) -> tuple[SourcePlugin, ...]:
     named = [name.strip() for name in (environ.get(SOURCES_VARIABLE) or "").split(",")]
     named = [name for name in named if name]
     if named:
-        chosen = {source_named(name).name for name in named}
-        return tuple(source for source in SOURCES if source.name in chosen)
-    return tuple(source for source in SOURCES if source.has_credentials(environ))
+        chosen = [source_named(name) for name in named]
+        if waiting := [source.label for source in chosen if not source.models_ready]:
+            raise SourceSelectionError(
+                f"{', '.join(waiting)}: lands raw records, but its KPI models are not built yet; "
+                "leave it out of SOURCES for now"
+            )
+        return tuple(source for source in SOURCES if source in chosen)
+    return tuple(
+        source for source in SOURCES if source.models_ready and source.has_credentials(environ)
+    )
 
 
 def kind_problems(sources: Iterable[SourcePlugin]) -> list[str]:

@@ -61,6 +61,15 @@ StreamBuilder = Callable[[SourceSettings, Transport], dict[str, Stream]]
 
 
 @dataclass(frozen=True, slots=True)
+class Webhook:
+    """A receiver for a pushed source: the ASGI app built from its settings (in each server
+    worker), and the URL path it answers."""
+
+    build_app: Callable[[SourceSettings], Any]
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
 class SourcePlugin:
     """A vendor, declared once.
 
@@ -82,6 +91,10 @@ class SourcePlugin:
         raw_totals: KPI measure (``calls``, ``opportunities_created``) → a ``SELECT count(*)``
             over this source's raw rows that make it; the publication audit checks the exports'
             totals against the sum over the enabled sources.
+        webhook: for sources pushed to us, the receiver app and its path;
+            ``kpi-pipeline webhooks`` serves it.
+        models_ready: False while the source's dbt staging and KPI models are still to come:
+            its raw tables exist and its connector runs, but no run enables it.
         config_type: the vendor's frozen config class, for callers that build one by hand
             (tests, benchmarks); ``streams_from_config`` turns one into streams.
     """
@@ -97,6 +110,8 @@ class SourcePlugin:
     stream_prefix: str = ""
     needs_base_url: bool = True
     raw_totals: Mapping[str, str] = field(default_factory=dict, repr=False)
+    webhook: "Webhook | None" = None
+    models_ready: bool = True
     config_type: type | None = field(default=None, repr=False)
     streams_from_config: Callable[[Any], dict[str, Stream]] | None = field(default=None, repr=False)
 

@@ -94,10 +94,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dictionary.add_argument("--check", action="store_true", help="fail if the page is stale")
     add_forget_parser(commands)
-    webhooks = commands.add_parser("webhooks", help="receive Aircall message webhooks")
+    webhooks = commands.add_parser("webhooks", help="receive a pushed source's webhooks")
     webhooks.add_argument("--host", default="127.0.0.1", help="put a TLS proxy in front")
     webhooks.add_argument("--port", type=int, default=8787)
     webhooks.add_argument("--workers", type=int, default=1)
+    webhooks.add_argument("--source", default="", help="webhook source (default: the first)")
     return parser
 
 
@@ -311,7 +312,7 @@ def forget_command(args: argparse.Namespace) -> int:
 def webhooks_command(args: argparse.Namespace) -> int:
     from orchestration.webhooks import serve_webhooks
 
-    return serve_webhooks(args.host, args.port, args.workers)
+    return serve_webhooks(args.host, args.port, args.workers, args.source)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,8 +1,8 @@
 """The ``aircall_messages`` plug-in: Aircall messages landed by the webhook receiver."""
 
 from connectors.aircall.messages import MessagesStream
-from connectors.aircall.webhooks import DEFAULT_LANDING_DIR
-from connectors.sources import SourcePlugin, SourceSettings, Variable
+from connectors.aircall.webhooks import DEFAULT_LANDING_DIR, WEBHOOK_PATH, app_from_settings
+from connectors.sources import SourcePlugin, SourceSettings, Variable, Webhook
 from connectors.streams import Stream
 from connectors.transport import Transport
 
@@ -41,4 +41,7 @@ AIRCALL_MESSAGES_SOURCE = SourcePlugin(
     needs_base_url=False,
     build_streams=build_message_streams,
     sandbox_credentials={"AIRCALL_WEBHOOK_TOKEN": SANDBOX_WEBHOOK_TOKEN},
+    webhook=Webhook(app_from_settings, WEBHOOK_PATH),
+    # Messages land in raw; their staging and the conversation models are the next step.
+    models_ready=False,
 )

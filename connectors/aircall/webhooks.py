@@ -17,7 +17,6 @@ import asyncio
 import contextlib
 import hmac
 import json
-import os
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -181,6 +180,6 @@ def config_from_environment(environ: Mapping[str, str]) -> ReceiverConfig:
     )
 
 
-def app_from_environment() -> Starlette:
-    """uvicorn factory: every worker process builds its app (and its own writer) from the env."""
-    return create_app(config_from_environment(os.environ))
+def app_from_settings(settings: Mapping[str, str]) -> Starlette:
+    """The receiver app from this source's settings (``SourcePlugin.webhook``)."""
+    return create_app(config_from_environment(settings))

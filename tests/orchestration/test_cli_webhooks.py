@@ -24,7 +24,7 @@ def test_webhooks_command_prints_its_address_and_landing_folder(tmp_path):
     # then
     folder = tmp_path / "webhooks" / "aircall"
     assert f"POST {url}" in output
-    assert f"landing events in {folder.resolve()}" in output
+    assert f"WEBHOOK_LANDING_DIR={folder.parent.resolve()}" in output
     # uvicorn re-raises SIGTERM after its graceful shutdown, which closed the open segment
     assert process.returncode == -signal.SIGTERM
     assert [path.suffix for path in folder.iterdir()] == [".ndjson"]
