@@ -7,6 +7,7 @@ from recompute.pipeline import (
     DBT_PROJECT,
     BuiltWarehouse,
     build_fixture_warehouse,
+    build_pipedrive_warehouse,
     build_sandbox_warehouse,
 )
 
@@ -28,3 +29,10 @@ def fixture_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehous
     """The hand-made raw fixture (edge cases the sandbox may not draw), then dbt on it."""
     _require_dbt_project()
     return build_fixture_warehouse(tmp_path_factory.mktemp("fixture"))
+
+
+@pytest.fixture(scope="session")
+def pipedrive_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
+    """The sandbox world as Pipedrive + Aircall (HubSpot's raw tables empty), then dbt on it."""
+    _require_dbt_project()
+    return build_pipedrive_warehouse(tmp_path_factory.mktemp("pipedrive"))

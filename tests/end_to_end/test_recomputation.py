@@ -16,7 +16,8 @@ from recompute.pipeline import BuiltWarehouse
 from recompute.tables import TABLES, Table
 
 pytestmark = pytest.mark.slow
-DATA_SETS = ("sandbox_warehouse", "fixture_warehouse")
+DATA_SETS = ("sandbox_warehouse", "fixture_warehouse", "pipedrive_warehouse")
+DATA_SET_IDS = ["sandbox", "fixture", "pipedrive"]
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +41,7 @@ def mart_rows(built: BuiltWarehouse, table: Table) -> list[tuple]:
 
 
 @pytest.mark.parametrize("table", TABLES, ids=[t.name for t in TABLES])
-@pytest.mark.parametrize("data_set", DATA_SETS, ids=["sandbox", "fixture"])
+@pytest.mark.parametrize("data_set", DATA_SETS, ids=DATA_SET_IDS)
 def test_mart_equals_recomputation(
     data_set: str, table: Table, recomputed: dict[str, Warehouse], request: pytest.FixtureRequest
 ) -> None:
@@ -65,13 +66,27 @@ def test_sandbox_recomputation_is_not_vacuous(
     assert warehouse.raw.goals
 
 
+def test_pipedrive_recomputation_reads_pipedrive(
+    pipedrive_warehouse: BuiltWarehouse, recomputed: dict[str, Warehouse]
+) -> None:
+    """The Pipedrive data set compares Pipedrive readings, not an empty CRM."""
+    w = recompute(recomputed, "pipedrive_warehouse", pipedrive_warehouse)
+    assert w.opportunities and w.interactions and w.leads
+    assert all(o.deal.id.startswith("pipedrive:") for o in w.opportunities)
+    assert all(lead_id.startswith("pipedrive:") for lead_id in w.leads)
+    assert {o.status for o in w.opportunities} == {"won", "lost", "open"}
+    assert any(o.deal.currency not in (None, "EUR") for o in w.opportunities)  # rates seed used
+    assert any(lead.contact.original_source for lead in w.leads.values())  # deal origins
+    assert not w.raw.goals and all(not o.primary_team for o in w.raw.owners)
+
+
 def column_sum(built: BuiltWarehouse, table: str, column: str, where: str = "true") -> float:
     with duckdb.connect(str(built.path), read_only=True) as con:
         query = f"select coalesce(sum({column}), 0) from marts.{table} where {where}"
         return float(con.execute(query).fetchone()[0])
 
 
-@pytest.mark.parametrize("data_set", DATA_SETS, ids=["sandbox", "fixture"])
+@pytest.mark.parametrize("data_set", DATA_SETS, ids=DATA_SET_IDS)
 def test_marts_hold_the_kpis_md_invariants(
     data_set: str, recomputed: dict[str, Warehouse], request: pytest.FixtureRequest
 ) -> None:

@@ -60,7 +60,9 @@ def telephony_users(raw: RawData) -> list[AircallUser]:
 def build_agents(raw: RawData) -> Agents:
     """Owner data wins for name and team; the telephony user fills the gaps."""
     users = telephony_users(raw)
-    owner_agent = {o.id: agent_key(o.email, f"hubspot_owner_{o.id}") for o in raw.owners}
+    owner_agent = {
+        o.id: agent_key(o.email, o.fallback_agent or f"hubspot_owner_{o.id}") for o in raw.owners
+    }
     user_agent = {u.id: agent_key(u.email, f"aircall_user_{u.id}") for u in users}
     names: dict[str, str] = {}
     teams: dict[str, str] = {}

@@ -30,7 +30,10 @@ class Opportunity:
 
 
 def deal_status(deal: Deal, pipelines: dict[str, Pipeline]) -> str:
-    """Closed with probability 1 = won, closed with probability 0 = lost (pipeline metadata)."""
+    """Closed with probability 1 = won, closed with probability 0 = lost (pipeline metadata);
+    a CRM that states the outcome on the deal (Pipedrive `status`) is read as it says."""
+    if deal.status is not None:
+        return deal.status if deal.status in ("won", "lost") else "open"
     pipeline = pipelines.get(deal.pipeline_id or "")
     stage = pipeline.stages.get(deal.stage_id or "") if pipeline else None
     if stage is None or not stage.is_closed or stage.probability is None:

@@ -6,6 +6,7 @@ from typing import Any
 
 import duckdb
 
+from . import pipedrive
 from .deletes import RawContact, resolve
 from .raw import (
     AircallUser,
@@ -51,13 +52,21 @@ def parse_raw_contact(record: dict[str, Any], archived: bool, gone: bool) -> Raw
 
 
 def load_crm(con: duckdb.DuckDBPyConnection) -> tuple[list[Contact], list[Deal]]:
-    """Leads and deals: deleted deals dropped, deleted and merged contacts resolved."""
+    """Leads and deals of every CRM: deleted deals dropped, deleted and merged contacts resolved.
+
+    HubSpot and Pipedrive (ids prefixed `pipedrive:`) are read side by side, as the dbt seams
+    union them; a deployment has one of them filled.
+    """
     contacts = [parse_raw_contact(*row) for row in _rows_with_deletes(con, "raw_hubspot.contacts")]
     deals = [
         parse_deal(r)
         for r, a, gone in _rows_with_deletes(con, "raw_hubspot.deals")
         if not a and not gone
     ]
+    if pipedrive.has_tables(con):
+        persons, pipedrive_deals = pipedrive.load_crm(con)
+        contacts += persons
+        deals += pipedrive_deals
     return resolve(contacts, deals)
 
 
@@ -148,14 +157,18 @@ def parse_team(record: dict[str, Any]) -> Team:
 def load_raw(con: duckdb.DuckDBPyConnection) -> RawData:
     """Read every raw table the KPIs use; deleted deals, contacts and goals are dropped here."""
     contacts, deals = load_crm(con)
+    owners = [parse_owner(r, a) for r, a in _rows(con, "raw_hubspot.owners")]
+    pipelines = {
+        p.id: p for p in (parse_pipeline(r) for r, _ in _rows(con, "raw_hubspot.deal_pipelines"))
+    }
+    if pipedrive.has_tables(con):
+        owners += pipedrive.load_owners(con)
+        pipelines |= pipedrive.load_pipelines(con)
     return RawData(
         contacts=contacts,
         deals=deals,
-        owners=[parse_owner(r, a) for r, a in _rows(con, "raw_hubspot.owners")],
-        pipelines={
-            p.id: p
-            for p in (parse_pipeline(r) for r, _ in _rows(con, "raw_hubspot.deal_pipelines"))
-        },
+        owners=owners,
+        pipelines=pipelines,
         goals=[parse_goal(r) for r, a in _rows(con, "raw_hubspot.goal_targets") if not a],
         calls=[parse_call(r) for r, _ in _rows(con, "raw_aircall.calls")],
         users=[

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ SEED = 20260615
 SCALE = 0.05  # a few thousand calls: enough for every edge case, small enough for seconds
 AS_OF = date(2026, 6, 15)  # fixed, so the data set is the same on every run
 PII_HASH_KEY = "recomputation-test-key"
+PIPEDRIVE_RUN_AT = datetime(2026, 6, 16, tzinfo=UTC)  # dbt's "now" for the Pipedrive build
 # The fixture's seed override must reach dbt too, so its build uses a copy of the project.
 FIXTURE_CHANNEL_MAPPING = "business_line,channel,channel_label\n" + "".join(
     f"{line},{o.channel},{o.channel_label}\n"
@@ -98,6 +100,26 @@ def build_fixture_warehouse(scratch: Path) -> BuiltWarehouse:
     dbt_build(
         path, scratch, settings, project, "--resource-type", "seed", "--resource-type", "model"
     )
+    return BuiltWarehouse(path, settings)
+
+
+def build_pipedrive_warehouse(scratch: Path) -> BuiltWarehouse:
+    """The sandbox world as a Pipedrive + Aircall deployment: raw written straight from the world
+    (HubSpot's raw tables empty), then dbt with "now" pinned after every record."""
+    import duckdb
+
+    from sandbox import Business, SandboxConfig
+    from sandbox.raw_writer import write_raw
+
+    path = scratch / "pipedrive.duckdb"
+    write_raw(path, Business(SandboxConfig(seed=SEED, scale=SCALE, as_of=AS_OF)), pipedrive=True)
+    with duckdb.connect(str(path)) as con:
+        for table in ("deals", "contacts", "owners", "deal_pipelines", "goal_targets"):
+            con.execute(f"delete from raw_hubspot.{table}")
+    settings = Settings(now=PIPEDRIVE_RUN_AT, pii_hash_key=PII_HASH_KEY,
+                        **read_seeds(DBT_PROJECT / "seeds"))  # fmt: skip
+    pinned = json.dumps({"RUN_AT": f"{PIPEDRIVE_RUN_AT:%Y-%m-%d %H:%M:%S}"})
+    dbt_build(path, scratch, settings, DBT_PROJECT, "--vars", pinned)
     return BuiltWarehouse(path, settings)
 
 

@@ -35,6 +35,9 @@ class Deal:
     currency: str | None
     amount_home: str | None
     contact_ids: tuple[str, ...]
+    # the outcome where the CRM states it on the deal (Pipedrive `status`); None: read the
+    # pipeline's stage metadata (HubSpot)
+    status: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,7 @@ class Owner:
     primary_team: str | None
     user_id: str | None  # HubSpot user id, which goals may use as assignee
     archived: bool
+    fallback_agent: str | None = None  # the agent of an owner without e-mail; None: HubSpot's
 
 
 @dataclass(frozen=True, slots=True)
