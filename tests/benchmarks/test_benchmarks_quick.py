@@ -12,7 +12,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.slow
+# 80 s of the suite's budget: on demand (`pytest -m heavy`) with the other benchmark runs;
+# tests/benchmarks/test_regression.py keeps a smoke run of the regression check in CI.
+@pytest.mark.heavy
 def test_benchmarks_quick_mode_runs_end_to_end():
     # given the benchmark suite in quick mode (size XS, scratch folders)
     command = [sys.executable, str(ROOT / "benchmarks" / "run_all.py"), "--quick"]

@@ -10,10 +10,15 @@ import duckdb
 import pytest
 from sandbox_streams import AS_OF, CAPS, sandbox_streams
 
+from connectors.aircall.source import SOURCE as AIRCALL
 from connectors.errors import FatalError
+from connectors.hubspot.source import SOURCE as HUBSPOT
 from connectors.registry import Stream, raw_row_count, reconcile, resync, sync_stream
-from connectors.warehouse import RAW_STREAMS, raw_table
+from connectors.warehouse import raw_table
 from sandbox import RunningSandbox, SandboxConfig, start_sandbox
+
+# The default sandbox run reads these sources (HubSpot + Aircall).
+RAW_STREAMS = HUBSPOT.stream_names + AIRCALL.stream_names
 
 
 def config(**options: Any) -> SandboxConfig:

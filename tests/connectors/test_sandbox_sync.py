@@ -14,11 +14,13 @@ import pytest
 from connector_testkit import Sleeps
 
 from connectors.aircall.config import AircallConfig
+from connectors.aircall.source import SOURCE as AIRCALL
 from connectors.aircall.streams import build_aircall_streams
 from connectors.errors import FatalError, MalformedResponseError
 from connectors.http import RetryPolicy
 from connectors.hubspot.config import HubSpotConfig
 from connectors.hubspot.search import SearchCursor
+from connectors.hubspot.source import SOURCE as HUBSPOT
 from connectors.hubspot.streams import build_hubspot_streams
 from connectors.registry import (
     Stream,
@@ -30,8 +32,11 @@ from connectors.registry import (
     sync_stream,
 )
 from connectors.transport import Transport
-from connectors.warehouse import RAW_STREAMS, raw_table
+from connectors.warehouse import raw_table
 from sandbox import Business, RunningSandbox, SandboxConfig, start_sandbox
+
+# The default sandbox run reads these sources (HubSpot + Aircall).
+RAW_STREAMS = HUBSPOT.stream_names + AIRCALL.stream_names
 
 AS_OF = date(2026, 6, 15)
 SCALE = 0.05  # ~2 000 calls, ~170 deals: every path in seconds

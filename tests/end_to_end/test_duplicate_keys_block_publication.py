@@ -10,6 +10,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from connectors.registry import SOURCES
 from connectors.warehouse import raw_table
 
 
@@ -57,7 +58,7 @@ def run_dbt_and_publish(environment: dict[str, str], monkeypatch: pytest.MonkeyP
         asset_selection={
             key
             for key in defs.resolve_asset_graph().get_all_asset_keys()
-            if key.path[0] not in {"hubspot", "aircall"}
+            if key.path[0] not in {source.schema_name for source in SOURCES}
         }
     )
     return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)

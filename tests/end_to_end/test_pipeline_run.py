@@ -2,7 +2,12 @@
 
 import duckdb
 
-from connectors.registry import RAW_STREAMS, raw_row_count
+from connectors.aircall.source import SOURCE as AIRCALL
+from connectors.hubspot.source import SOURCE as HUBSPOT
+from connectors.registry import raw_row_count
+
+# The default sandbox run reads these sources (HubSpot + Aircall).
+RAW_STREAMS = HUBSPOT.stream_names + AIRCALL.stream_names
 
 
 def test_run_loads_exactly_the_records_the_sandbox_holds(pipeline_run):

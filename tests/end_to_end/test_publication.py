@@ -11,6 +11,7 @@ import dagster as dg
 import duckdb
 import phonenumbers
 
+from connectors.registry import SOURCES
 from publishing import EXPORT_COLUMNS, find_pii
 
 PSEUDONYMISED_COLUMNS = {"customer_key"}
@@ -174,7 +175,7 @@ def test_a_failing_dbt_test_blocks_publication_and_keeps_the_previous_one(
         asset_selection={
             key
             for key in defs.resolve_asset_graph().get_all_asset_keys()
-            if key.path[0] not in {"hubspot", "aircall"}
+            if key.path[0] not in {source.schema_name for source in SOURCES}
         }
     )
     result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
@@ -224,7 +225,7 @@ def test_renamed_deal_amount_blocks_publication_naming_amount(pipeline_run, tmp_
         asset_selection={
             key
             for key in defs.resolve_asset_graph().get_all_asset_keys()
-            if key.path[0] not in {"hubspot", "aircall"}
+            if key.path[0] not in {source.schema_name for source in SOURCES}
         }
     )
     result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)

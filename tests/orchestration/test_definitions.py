@@ -3,7 +3,7 @@
 import dagster as dg
 import pytest
 
-from connectors.registry import RAW_STREAMS
+from connectors.registry import SOURCES
 from orchestration.project import prepare_dbt_manifest
 
 KPI_MARTS = (
@@ -38,7 +38,8 @@ def test_definitions_resolve_every_job_schedule_and_sensor(defs):
 
 def test_every_raw_stream_feeds_a_dbt_staging_model(defs):
     graph = defs.resolve_asset_graph()
-    for stream in RAW_STREAMS:
+    # Sources whose models are still to come land raw records that nothing reads yet.
+    for stream in (name for s in SOURCES if s.models_ready for name in s.stream_names):
         key = dg.AssetKey(stream.split("/"))
         children = graph.get(key).child_keys
         assert children, f"{stream} feeds nothing: the dbt source key does not match the asset key"

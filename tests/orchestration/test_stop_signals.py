@@ -17,8 +17,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from connectors.registry import RAW_STREAMS, raw_row_count
+from connectors.aircall.source import SOURCE as AIRCALL
+from connectors.hubspot.source import SOURCE as HUBSPOT
+from connectors.registry import raw_row_count
 from tests.conftest import free_port, pipeline_environment, start_sandbox_process
+
+# The default sandbox run reads these sources (HubSpot + Aircall).
+RAW_STREAMS = HUBSPOT.stream_names + AIRCALL.stream_names
 
 # Slow the calls pages down so that the stop surely lands in the middle of the ingest.
 SLOW_CALLS = {"prefix": "/v1/calls", "kind": "latency", "seconds": 0.4, "times": 100000}
