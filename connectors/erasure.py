@@ -6,23 +6,20 @@ the very people who asked to be forgotten. The key is ``ERASURE_KEY``, separate 
 ``PII_HASH_KEY``: an HMAC cannot be re-keyed without the identifier in clear, so a register keyed
 with the pseudonymisation key would be lost at every rotation of that key.
 
-What "removed" means per stream (docs/architecture.md, "GDPR erasure"):
-
-- ``hubspot/contacts``: the record becomes a tombstone, an opaque negative id with only its
-  creation date and archived flag, so the vendor's contact count still reconciles and the lead
-  still counts as a lead, but nothing links it to the person (no id, e-mail, phone or name).
-- ``aircall/calls``: the call stays (it is the company's activity) with the customer's number
-  set to ``anonymous`` and the Aircall contact, recordings, voicemail and comments removed.
-- ``hubspot/deals``: the association to the erased contact is dropped; the deal stays.
+What "removed" means is each vendor's to say: a source plug-in lists an ``ErasureRule`` per
+raw table holding customer data (``SourcePlugin.erasure``; docs/architecture.md, "GDPR
+erasure"). A rule for the records that *are* people (CRM contacts) turns an erased one into a
+tombstone under an opaque id, so the vendor's count still reconciles; rules for activity
+(calls, deals) drop the person's identifiers and keep the company's record.
 """
 
 import functools
 import hashlib
 import hmac
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 import phonenumbers
@@ -170,83 +167,68 @@ class Scrubber:
         """The scrub function of a stream, None for streams holding no customer data."""
         if not self.digests:
             return None
-        scrubs = {
-            "hubspot/contacts": self.contact,
-            "aircall/calls": self.call,
-            "hubspot/deals": self.deal,
-        }
-        return scrubs.get(stream)
+        rule = erasure_rule(stream)
+        return None if rule is None else functools.partial(rule.scrub, scrubber=self)
 
-    def contact(self, record: Record) -> Record:
-        """A tombstone for an erased contact (opaque id, creation date, archived flag)."""
-        if not any(self.is_erased(kind, value) for kind, value in contact_identifiers(record)):
-            return record
-        return self._tombstone(record)
-
-    def call(self, record: Record) -> Record:
-        """The call without the customer's number, contact, recordings and comments."""
-        if not any(self.is_erased(kind, value) for kind, value in call_identifiers(record)):
-            return record
-        scrubbed = {**record, "raw_digits": ANONYMOUS_NUMBER, "contact": None, "comments": []}
-        scrubbed.update(voicemail=None, recording=None, asset=None, erased=True)
-        return scrubbed
-
-    def deal(self, record: Record) -> Record:
-        """The deal without its associations to erased contacts."""
-        contacts = ((record.get("associations") or {}).get("contacts") or {}).get("results")
-        if not contacts:
-            return record
-        kept = [item for item in contacts if not self.is_erased("contact_id", item.get("id"))]
-        if len(kept) == len(contacts):
-            return record
-        associations = {**record["associations"]}
-        associations["contacts"] = {**associations["contacts"], "results": kept}
-        return {**record, "associations": associations}
+    def matches(self, rule: "ErasureRule", record: Record) -> bool:
+        """True when one of the record's identifiers belongs to an erased person."""
+        return any(self.is_erased(kind, value) for kind, value in rule.identifiers(record))
 
     def present_ids(self, stream: str, present: frozenset[str]) -> frozenset[str]:
-        """The ids a full-key listing vouches for, as raw holds them: an erased contact the vendor
+        """The ids a full-key listing vouches for, as raw holds them: an erased person the vendor
         still lists is present under its tombstone id, so the tombstone is never marked deleted
         while the vendor keeps the person, and is once the vendor drops them."""
-        if stream != "hubspot/contacts" or not self.digests:
+        rule = erasure_rule(stream)
+        if rule is None or not rule.holds_people or not self.digests:
             return present
         return present | {self.tombstone_id(contact_id) for contact_id in present}
 
     def tombstone_id(self, contact_id: object) -> str:
-        """The opaque id an erased contact lands under."""
+        """The opaque id an erased person lands under."""
         assert self.config is not None
         digest = self.config.digest("contact_id", contact_id) or "0"
         # Negative: never a vendor id, and still numeric for models that order ids as numbers.
         return f"-{int(digest[:15], 16)}"
 
-    def _tombstone(self, record: Record) -> Record:
-        properties = record.get("properties") or {}
-        return {
-            "id": self.tombstone_id(record.get("id")),
-            "erased": True,
-            "archived": bool(record.get("archived", False)),
-            "createdAt": record.get("createdAt"),
-            # Times are no PII, and the reconciliation compares modified times with the vendor's.
-            "properties": {
-                key: properties.get(key)
-                for key in ("createdate", "lastmodifieddate")
-                if key in properties
-            },
-        }
+
+class ErasureRule(Protocol):
+    """What erasing a person means for one raw table of one vendor.
+
+    Attributes:
+        holds_people: the records are the people themselves (CRM contacts): an erased one becomes
+            a tombstone, and its identifiers extend the subject of ``forget``.
+    """
+
+    holds_people: bool
+
+    def identifiers(self, record: Record) -> Iterable[tuple[str, object]]:
+        """(kind, value) pairs of the customer in the record; kinds are those of ``KINDS``."""
+        ...
+
+    def scrub(self, record: Record, scrubber: "Scrubber") -> Record:
+        """The record without the erased person, or the very same object when untouched."""
+        ...
 
 
-def contact_identifiers(record: Record) -> Iterator[tuple[str, object]]:
-    """Every identifier of a HubSpot contact: its id, e-mail, phone and mobile phone."""
-    properties = record.get("properties") or {}
-    yield "contact_id", record.get("id")
-    yield "email", properties.get("email")
-    yield "phone", properties.get("phone")
-    yield "phone", properties.get("mobilephone")
+def erasure_rule(stream: str) -> "ErasureRule | None":
+    """The rule a source plug-in declares for a stream, None when it holds no customer data."""
+    from connectors.registry import source_of_stream  # late: the registry imports the vendors
+
+    try:
+        source = source_of_stream(stream)
+    except ValueError:
+        return None
+    return source.erasure.get(stream.split("/", 1)[1])
 
 
-def call_identifiers(record: Record) -> Iterator[tuple[str, object]]:
-    """The customer's identifiers on an Aircall call: its number and its Aircall contact."""
-    yield "phone", record.get("raw_digits")
-    contact = record.get("contact") or {}
-    for kind, field in (("phone", "phone_numbers"), ("email", "emails")):
-        for item in contact.get(field) or []:
-            yield kind, item.get("value") if isinstance(item, dict) else item
+def erasure_streams() -> tuple[str, ...]:
+    """Every registered stream with an erasure rule, people first (their ids find the rest)."""
+    from connectors.registry import SOURCES
+
+    pairs = [
+        (source.schema_name, table, rule)
+        for source in SOURCES
+        for table, rule in source.erasure.items()
+    ]
+    pairs.sort(key=lambda item: not item[2].holds_people)
+    return tuple(f"{schema}/{table}" for schema, table, _ in pairs)

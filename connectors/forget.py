@@ -17,14 +17,13 @@ from connectors.erasure import (
     Record,
     Scrub,
     Scrubber,
-    contact_identifiers,
+    erasure_rule,
+    erasure_streams,
     load_scrubber,
     register,
 )
 from connectors.landing import LANDING_FOLDER
 from connectors.warehouse import create_raw_schema, raw_table
-
-SCRUBBED_STREAMS = ("hubspot/contacts", "hubspot/deals", "aircall/calls")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,17 +90,22 @@ def forget(duckdb_path: str | Path, config: ErasureConfig, subject: Subject) -> 
     with duckdb.connect(str(duckdb_path)) as con:
         create_raw_schema(con)
         probe = Scrubber(config, _digests(config, identifiers))
-        matched = [r for r in _contacts(con, landing) if probe.contact(r) is not r]
-        report.contacts_matched = len({str(record.get("id")) for record in matched})
+        matched = [
+            (rule, record) for rule, record in _people(con, landing) if probe.matches(rule, record)
+        ]
+        report.contacts_matched = len({str(record.get("id")) for _, record in matched})
         extended = identifiers + [
-            (kind, str(value)) for r in matched for kind, value in contact_identifiers(r) if value
+            (kind, str(value))
+            for rule, record in matched
+            for kind, value in rule.identifiers(record)
+            if value
         ]
         con.execute("BEGIN TRANSACTION")
         try:
             report.registered = register(con, config, extended)
             scrubber = load_scrubber(con, config)
             assert scrubber is not None
-            report.raw_rows = {s: _scrub_raw(con, s, scrubber) for s in SCRUBBED_STREAMS}
+            report.raw_rows = {s: _scrub_raw(con, s, scrubber) for s in erasure_streams()}
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -115,15 +119,20 @@ def _digests(config: ErasureConfig, identifiers: Iterable[tuple[str, str]]) -> f
     return frozenset(d for kind, value in identifiers if (d := config.digest(kind, value)))
 
 
-def _contacts(con: duckdb.DuckDBPyConnection, landing: Path) -> Iterator[Record]:
-    """Every contact record in raw and in the landing files."""
-    for (record,) in con.execute(f"SELECT record FROM {raw_table('hubspot/contacts')}").fetchall():
-        yield json.loads(record)
-    for path in sorted((landing / "hubspot" / "contacts").glob("*/part-*.ndjson")):
-        with path.open(encoding="utf-8") as lines:
-            for line in lines:
-                if line.strip():
-                    yield json.loads(json.loads(line)["record"])
+def _people(con: duckdb.DuckDBPyConnection, landing: Path) -> Iterator[tuple[object, Record]]:
+    """Every record that is a person (CRM contacts), in raw and in the landing files, with its
+    stream's erasure rule."""
+    for stream in erasure_streams():
+        rule = erasure_rule(stream)
+        if rule is None or not rule.holds_people:
+            continue
+        for (record,) in con.execute(f"SELECT record FROM {raw_table(stream)}").fetchall():
+            yield rule, json.loads(record)
+        for path in sorted((landing / stream).glob("*/part-*.ndjson")):
+            with path.open(encoding="utf-8") as lines:
+                for line in lines:
+                    if line.strip():
+                        yield rule, json.loads(json.loads(line)["record"])
 
 
 def _scrub_raw(con: duckdb.DuckDBPyConnection, stream: str, scrubber: Scrubber) -> int:

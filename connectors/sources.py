@@ -93,6 +93,8 @@ class SourcePlugin:
             totals against the sum over the enabled sources.
         webhook: for sources pushed to us, the receiver app and its path;
             ``kpi-pipeline webhooks`` serves it.
+        erasure: raw table → its ``connectors.erasure.ErasureRule`` (what forgetting a person
+            means in those records); tables without customer data have none.
         models_ready: False while the source's dbt staging and KPI models are still to come:
             its raw tables exist and its connector runs, but no run enables it.
         config_type: the vendor's frozen config class, for callers that build one by hand
@@ -111,6 +113,7 @@ class SourcePlugin:
     needs_base_url: bool = True
     raw_totals: Mapping[str, str] = field(default_factory=dict, repr=False)
     webhook: "Webhook | None" = None
+    erasure: Mapping[str, Any] = field(default_factory=dict, repr=False)
     models_ready: bool = True
     config_type: type | None = field(default=None, repr=False)
     streams_from_config: Callable[[Any], dict[str, Stream]] | None = field(default=None, repr=False)

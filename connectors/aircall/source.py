@@ -1,6 +1,7 @@
 """Aircall as a source plug-in: telephony (calls, users, numbers, teams) with Basic credentials."""
 
 from connectors.aircall.config import AircallConfig
+from connectors.aircall.erasure import ERASURE
 from connectors.aircall.streams import build_aircall_streams
 from connectors.sources import SourcePlugin, SourceSettings, Variable
 from connectors.streams import Stream
@@ -37,6 +38,7 @@ SOURCE = SourcePlugin(
         API_TOKEN.name: "sandbox-aircall-token",
     },
     raw_totals={"calls": "SELECT count(*) FROM raw_aircall.calls"},
+    erasure=ERASURE,
     config_type=AircallConfig,
     streams_from_config=build_aircall_streams,
 )

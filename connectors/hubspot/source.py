@@ -1,6 +1,7 @@
 """HubSpot as a source plug-in: a CRM read with a private-app token."""
 
 from connectors.hubspot.config import HubSpotConfig
+from connectors.hubspot.erasure import ERASURE
 from connectors.hubspot.streams import build_hubspot_streams
 from connectors.sources import SourcePlugin, SourceSettings, Variable
 from connectors.streams import Stream
@@ -45,6 +46,7 @@ SOURCE = SourcePlugin(
             "SELECT count(*) FROM raw_hubspot.deals WHERE NOT is_archived AND _deleted_at IS NULL"
         ),
     },
+    erasure=ERASURE,
     config_type=HubSpotConfig,
     streams_from_config=build_hubspot_streams,
 )

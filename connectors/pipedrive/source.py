@@ -1,6 +1,7 @@
 """The Pipedrive plug-in: its variables, its streams and what the sandbox accepts."""
 
 from connectors.pipedrive.config import PAGE_LIMIT_MAX, PipedriveConfig
+from connectors.pipedrive.erasure import ERASURE
 from connectors.pipedrive.streams import build_pipedrive_streams
 from connectors.sources import SourcePlugin, SourceSettings, Variable
 from connectors.streams import Stream
@@ -60,6 +61,7 @@ SOURCE = SourcePlugin(
             "AND coalesce(json_extract_string(record, '$.status'), '') <> 'deleted'"
         ),
     },
+    erasure=ERASURE,
     config_type=PipedriveConfig,
     streams_from_config=build_pipedrive_streams,
 )

@@ -126,13 +126,17 @@ def test_scrubber_blanks_the_customer_number_of_calls_and_drops_deal_association
     other_call = {"id": 10, "raw_digits": "+33 7 00 00 00 01", "duration": 5}
     deal = {"id": "7", "associations": {"contacts": {"results": [{"id": "101"}, {"id": "102"}]}}}
     # when
-    scrubbed_call = scrubber.call(call)
-    scrubbed_deal = scrubber.deal(deal)
+    scrub_call, scrub_deal = (
+        scrubber.for_stream("aircall/calls"),
+        scrubber.for_stream("hubspot/deals"),
+    )
+    scrubbed_call = scrub_call(call)
+    scrubbed_deal = scrub_deal(deal)
     # then the call still counts (id, duration) but cannot be linked to the person
     assert scrubbed_call["id"] == 9 and scrubbed_call["duration"] == 30
     assert scrubbed_call["raw_digits"] == "anonymous" and scrubbed_call["contact"] is None
     assert scrubbed_call["recording"] is None and scrubbed_call["comments"] == []
-    assert scrubber.call(other_call) is other_call
+    assert scrub_call(other_call) is other_call
     assert scrubbed_deal["associations"]["contacts"]["results"] == [{"id": "102"}]
 
 
