@@ -32,11 +32,16 @@ DEFAULT_SANDBOX_CRM = SOURCES[0].name  # the first CRM of the registry
 
 
 def sandbox_sources(crm: str = DEFAULT_SANDBOX_CRM) -> tuple[SourcePlugin, ...]:
-    """What a sandbox run reads: the chosen CRM and every telephony and messaging source."""
+    """What a sandbox run reads: the chosen CRM and every telephony and messaging source whose
+    models exist (a source still waiting for them cannot be enabled)."""
     chosen = source_named(crm)
     if chosen.kind != "crm":
         raise SourceSelectionError(f"{crm!r} is a {chosen.kind} source, not a CRM")
-    return tuple(source for source in SOURCES if source is chosen or source.kind != "crm")
+    return tuple(
+        source
+        for source in SOURCES
+        if source is chosen or (source.kind != "crm" and source.models_ready)
+    )
 
 
 RAW_STREAM_NAMES = frozenset(all_stream_names())
