@@ -69,17 +69,37 @@ class VendorPolicy:
     vendor = "vendor"
     credentials_hint = "check the credentials"
     base_url_hint = "check the base URL"
+    # The header counting the requests left in the vendor's rate window, when it sends one.
+    remaining_header: str | None = None
+
+    def window_reset_wait(self, response: requests.Response, now: float) -> float | None:
+        """Seconds until the vendor's rate window refills, from its own header; None if unsaid."""
+        return None
 
     def rate_limit_wait(self, response: requests.Response, now: float) -> float | None:
-        """Seconds the vendor asks us to wait after a retriable response, None if unsaid."""
-        return parse_retry_after(response.headers.get("Retry-After"), now)
+        """Seconds the vendor asks us to wait after a retriable response: the later of
+        ``Retry-After`` and the window's reset, None when neither is said."""
+        waits = [
+            wait
+            for wait in (
+                parse_retry_after(response.headers.get("Retry-After"), now),
+                self.window_reset_wait(response, now),
+            )
+            if wait is not None
+        ]
+        return max(waits) if waits else None
 
     def raise_if_quota_exhausted(self, response: requests.Response) -> None:
         """Raise QuotaExhaustedError when a 429 means "come back tomorrow", not "slow down"."""
 
     def wait_after_success(self, response: requests.Response, now: float) -> float:
-        """Seconds to pause before the next call, when the vendor says the budget is spent."""
-        return 0.0
+        """Seconds to pause before the next call, when this response spent the window's last
+        request (``remaining_header`` is 0)."""
+        if self.remaining_header is None:
+            return 0.0
+        if response.headers.get(self.remaining_header, "").strip() != "0":
+            return 0.0
+        return self.window_reset_wait(response, now) or 0.0
 
 
 class HttpClient:

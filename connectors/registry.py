@@ -58,13 +58,16 @@ def source_of_stream(stream_name: str) -> SourcePlugin:
     raise SourceSelectionError(f"no registered source lands the stream {stream_name!r}")
 
 
+def named_sources(environ: Mapping[str, str]) -> list[str]:
+    """The names listed in ``SOURCES`` (comma-separated, blanks ignored), unchecked."""
+    return [name.strip() for name in environ.get(SOURCES_VARIABLE, "").split(",") if name.strip()]
+
+
 def enabled_sources(environ: Mapping[str, str]) -> tuple[SourcePlugin, ...]:
     """The sources a run reads: those named in ``SOURCES`` (comma-separated), else every source
     whose credentials are all set. Registry order. ``environ`` comes from the caller: connectors
     never read the process environment."""
-    named = [name.strip() for name in (environ.get(SOURCES_VARIABLE) or "").split(",")]
-    named = [name for name in named if name]
-    if named:
+    if named := named_sources(environ):
         chosen = [source_named(name) for name in named]
         if waiting := [source.label for source in chosen if not source.models_ready]:
             raise SourceSelectionError(
@@ -131,19 +134,14 @@ def raw_total_queries(sources: Iterable[SourcePlugin]) -> dict[str, list[str]]:
 
 def config_streams(*configs: object) -> dict[str, Stream]:
     """Streams from vendor configs built by hand (tests, benchmarks), in registry order."""
-    streams: dict[str, Stream] = {}
-    for source in SOURCES:
-        for config in configs:
-            if source.config_type is not None and isinstance(config, source.config_type):
-                assert source.streams_from_config is not None
-                streams.update(source.streams_from_config(config))
-    unknown = [
-        c
-        for c in configs
-        if not any(s.config_type is not None and isinstance(c, s.config_type) for s in SOURCES)
-    ]
-    if unknown:
+    takers = {source.config_type: source for source in SOURCES if source.config_type}
+    if unknown := [config for config in configs if type(config) not in takers]:
         raise SourceSelectionError(f"no registered source takes a {type(unknown[0]).__name__}")
+    streams: dict[str, Stream] = {}
+    for source in SOURCES:  # registry order, whatever the order of the configs
+        for config in configs:
+            if type(config) is source.config_type and source.streams_from_config is not None:
+                streams.update(source.streams_from_config(config))
     return streams
 
 
@@ -190,6 +188,7 @@ __all__ = [
     "enabled_sources",
     "ensure_raw_schema",
     "kind_problems",
+    "named_sources",
     "raw_row_count",
     "raw_tables_exist",
     "raw_total_queries",

@@ -76,10 +76,10 @@ def source_option_defaults() -> dict[str, str]:
 def missing_variables(environ: Mapping[str, str] | None = None) -> list[MissingVariable]:
     """The variables a real run lacks, in a stable order: the credentials still unset of every
     source that is partly configured (or named in SOURCES), then the project's own secrets."""
-    from connectors.registry import SOURCES, SOURCES_VARIABLE
+    from connectors.registry import SOURCES, named_sources
 
     environ = os.environ if environ is None else environ
-    named = {name.strip() for name in environ.get(SOURCES_VARIABLE, "").split(",")}
+    named = set(named_sources(environ))
     missing = [
         MissingVariable(item.name, f"{source.label}: {item.meaning}")
         for source in SOURCES

@@ -4,7 +4,7 @@ import requests
 
 from connectors.aircall.config import AircallConfig
 from connectors.auth import BasicAuth
-from connectors.http import HttpClient, VendorPolicy, parse_retry_after
+from connectors.http import HttpClient, VendorPolicy
 
 RESET_HEADER = "X-AircallApi-Reset"
 REMAINING_HEADER = "X-AircallApi-Remaining"
@@ -26,23 +26,11 @@ class AircallPolicy(VendorPolicy):
     credentials_hint = "check AIRCALL_API_ID and AIRCALL_API_TOKEN"
     base_url_hint = "check AIRCALL_BASE_URL (e.g. https://api.aircall.io, without /v1)"
 
-    def rate_limit_wait(self, response: requests.Response, now: float) -> float | None:
-        """The later of ``Retry-After`` and the announced reset, None when neither is sent."""
-        waits = [
-            wait
-            for wait in (
-                parse_retry_after(response.headers.get("Retry-After"), now),
-                _seconds_until_reset(response, now),
-            )
-            if wait is not None
-        ]
-        return max(waits) if waits else None
+    remaining_header = REMAINING_HEADER
 
-    def wait_after_success(self, response: requests.Response, now: float) -> float:
-        """Pause before the next call when this response spent the last request of the window."""
-        if response.headers.get(REMAINING_HEADER, "").strip() != "0":
-            return 0.0
-        return _seconds_until_reset(response, now) or 0.0
+    def window_reset_wait(self, response: requests.Response, now: float) -> float | None:
+        """The announced refill time (an epoch), plus one second."""
+        return _seconds_until_reset(response, now)
 
 
 def build_aircall_client(config: AircallConfig) -> HttpClient:

@@ -4,7 +4,7 @@ import requests
 
 from connectors.auth import ApiKeyHeaderAuth
 from connectors.errors import QuotaExhaustedError
-from connectors.http import HttpClient, VendorPolicy, parse_retry_after
+from connectors.http import HttpClient, VendorPolicy
 from connectors.pipedrive.config import PipedriveConfig
 
 TOKEN_HEADER = "x-api-token"
@@ -43,18 +43,11 @@ class PipedrivePolicy(VendorPolicy):
     vendor = "Pipedrive"
     credentials_hint = "check PIPEDRIVE_API_TOKEN (Settings > Personal preferences > API)"
     base_url_hint = "check PIPEDRIVE_BASE_URL (e.g. https://api.pipedrive.com, without /api/v2)"
+    remaining_header = BURST_REMAINING
 
-    def rate_limit_wait(self, response: requests.Response, now: float) -> float | None:
-        """The later of ``Retry-After`` and the burst reset, None when neither is sent."""
-        waits = [
-            wait
-            for wait in (
-                parse_retry_after(response.headers.get("Retry-After"), now),
-                _seconds_until_reset(response),
-            )
-            if wait is not None
-        ]
-        return max(waits) if waits else None
+    def window_reset_wait(self, response: requests.Response, now: float) -> float | None:
+        """``x-ratelimit-reset``: seconds until the burst window refills."""
+        return _seconds_until_reset(response)
 
     def raise_if_quota_exhausted(self, response: requests.Response) -> None:
         """Stop when the day's token budget is gone: only the daily reset brings it back."""
@@ -63,12 +56,6 @@ class PipedrivePolicy(VendorPolicy):
                 "Pipedrive daily API token budget is exhausted; the next run resumes from the "
                 "last checkpoint after the daily reset"
             )
-
-    def wait_after_success(self, response: requests.Response, now: float) -> float:
-        """Pause before the next call when this response spent the burst window's last request."""
-        if response.headers.get(BURST_REMAINING, "").strip() != "0":
-            return 0.0
-        return _seconds_until_reset(response) or 0.0
 
 
 def build_pipedrive_client(config: PipedriveConfig) -> HttpClient:

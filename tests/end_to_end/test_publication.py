@@ -171,13 +171,7 @@ def test_a_failing_dbt_test_blocks_publication_and_keeps_the_previous_one(
     from orchestration.definitions import defs
 
     # when: dbt and the publication run (ingest is not needed to show the gate)
-    job = defs.resolve_implicit_global_asset_job_def().get_subset(
-        asset_selection={
-            key
-            for key in defs.resolve_asset_graph().get_all_asset_keys()
-            if key.path[0] not in {source.schema_name for source in SOURCES}
-        }
-    )
+    job = dbt_and_publication_job(defs)
     result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
     # then: dbt's step failed (its test), and the publication never ran
     assert not result.success
@@ -221,13 +215,7 @@ def test_renamed_deal_amount_blocks_publication_naming_amount(pipeline_run, tmp_
     from orchestration.definitions import defs
 
     # when: dbt and the publication run
-    job = defs.resolve_implicit_global_asset_job_def().get_subset(
-        asset_selection={
-            key
-            for key in defs.resolve_asset_graph().get_all_asset_keys()
-            if key.path[0] not in {source.schema_name for source in SOURCES}
-        }
-    )
+    job = dbt_and_publication_job(defs)
     result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
     # then: the failed check names `amount`, nothing was published, the exports are untouched
     failed_checks = [
@@ -247,3 +235,15 @@ def test_renamed_deal_amount_blocks_publication_naming_amount(pipeline_run, tmp_
     assert published == []
     assert snapshot(export_dir) == before
     assert (export_dir / "current" / "manifest.json").read_bytes() == manifest_before
+
+
+def dbt_and_publication_job(defs: dg.Definitions) -> dg.JobDefinition:
+    """The nightly job without its ingest assets: dbt and the publication on the raw at hand."""
+    raw_schemas = {source.schema_name for source in SOURCES}
+    return defs.resolve_implicit_global_asset_job_def().get_subset(
+        asset_selection={
+            key
+            for key in defs.resolve_asset_graph().get_all_asset_keys()
+            if key.path[0] not in raw_schemas
+        }
+    )
