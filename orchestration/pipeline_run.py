@@ -76,7 +76,10 @@ def sandbox_environment(
     from sandbox import SandboxConfig, start_sandbox
 
     sources = sandbox_sources(crm)
-    config = SandboxConfig(scale=scale) if seed is None else SandboxConfig(scale=scale, seed=seed)
+    # The demo shows every channel: messaging on (WhatsApp and SMS threads).
+    config = SandboxConfig(scale=scale, messaging=True)
+    if seed is not None:
+        config = SandboxConfig(scale=scale, seed=seed, messaging=True)
     saved = dict(os.environ)
     with start_sandbox(config) as sandbox:
         os.environ[SOURCES_VARIABLE] = ",".join(source.name for source in sources)

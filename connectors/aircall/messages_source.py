@@ -42,6 +42,4 @@ AIRCALL_MESSAGES_SOURCE = SourcePlugin(
     build_streams=build_message_streams,
     sandbox_credentials={"AIRCALL_WEBHOOK_TOKEN": SANDBOX_WEBHOOK_TOKEN},
     webhook=Webhook(app_from_settings, WEBHOOK_PATH),
-    # Messages land in raw; their staging and the conversation models are the next step.
-    models_ready=False,
 )

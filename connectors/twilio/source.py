@@ -53,8 +53,6 @@ SOURCE = SourcePlugin(
         Variable("TWILIO_HISTORY_DAYS", "days of history a first run reads", default="400"),
     ),
     build_streams=build_streams,
-    # Conversations land in raw; their staging and the conversation models are the next step.
-    models_ready=False,
     sandbox_credentials={
         "TWILIO_ACCOUNT_SID": SANDBOX_ACCOUNT_SID,
         "TWILIO_AUTH_TOKEN": SANDBOX_AUTH_TOKEN,

@@ -4,7 +4,7 @@
 
 -- kpis.md invariants: SUM(conversations) over kpi_conversations_daily =
 -- conversations in the messaging sources; SUM(messages_in + messages_out) =
--- their messages. Counted from the messaging seam every source feeds.
+-- their messages. Counted from the threaded messages every source feeds.
 with
 
 exported as (
@@ -18,11 +18,9 @@ exported as (
 
 messaging as (
     select
-        count(int_conversations_unioned.conversation_id) as conversations,
-        coalesce(
-            sum(int_conversations_unioned.messages_in + int_conversations_unioned.messages_out), 0
-        ) as messages
-    from {{ ref('int_conversations_unioned') }} as int_conversations_unioned
+        count(distinct int_messages_threaded.conversation_id) as conversations,
+        count(*) as messages
+    from {{ ref('int_messages_threaded') }} as int_messages_threaded
 )
 
 select

@@ -16,9 +16,10 @@ import duckdb
 
 RAW_TABLES = {
     "raw_hubspot": ("deals", "contacts", "owners", "deal_pipelines", "goal_targets"),
-    "raw_aircall": ("calls", "users", "numbers", "teams"),
-    # Created empty, as connectors/warehouse.py does: the dbt sources of every CRM must exist.
+    "raw_aircall": ("calls", "users", "numbers", "teams", "messages"),
+    # Created empty, as connectors/warehouse.py does: the dbt sources of every source must exist.
     "raw_pipedrive": ("deals", "persons", "pipelines", "stages", "users"),
+    "raw_twilio": ("conversations", "participants", "messages"),
 }
 LOADED_AT = dt.datetime(2026, 3, 20, 6, 0, tzinfo=dt.UTC)
 RUN_ID = "fixture-run"

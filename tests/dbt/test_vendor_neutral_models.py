@@ -27,7 +27,7 @@ SEAMS = {
     "int_telephony_calls_unioned",
     "int_telephony_numbers_unioned",
     "int_telephony_users_unioned",
-    "int_conversations_unioned",
+    "int_messages_unioned",
 }
 # Every vendor with a staging folder or a registered source plug-in, and the next ones planned.
 VENDORS = sorted(

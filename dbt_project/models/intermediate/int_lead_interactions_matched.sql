@@ -23,7 +23,8 @@ matched as (
         fct_interactions.is_answered,
         fct_interactions.is_handled,
         fct_interactions.started_at,
-        fct_interactions.answered_at
+        fct_interactions.answered_at,
+        fct_interactions.responded_at
     from int_lead_phone_numbers_unioned
     inner join fct_interactions
         on int_lead_phone_numbers_unioned.number_e164 = fct_interactions.customer_number_e164

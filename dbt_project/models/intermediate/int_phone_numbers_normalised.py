@@ -53,6 +53,15 @@ def distinct_raw_numbers(dbt) -> list[str]:
             "numbers", "select line_digits_raw from numbers where line_digits_raw is not null"
         ).fetchall()
     }
+    messages = dbt.ref("int_messages_unioned")
+    raw |= {
+        row[0]
+        for row in messages.query(
+            "messages",
+            "select customer_number_raw from messages where customer_number_raw is not null"
+            " union select business_number_raw from messages where business_number_raw is not null",
+        ).fetchall()
+    }
     return sorted(raw)
 
 

@@ -77,19 +77,12 @@ first_touches as (
 ),
 
 responses as (
-    -- Speed to lead, for an inbound first touch only: the answer of an answered
-    -- inbound call (after its wait), the start of an outbound call (an attempt
-    -- is a response), or an agent's first message.
+    -- Speed to lead, for an inbound first touch only: the earliest response
+    -- instant of its interactions (fct_interactions.responded_at: the answer of
+    -- an inbound call, the start of an outbound one, an agent's first message).
     select
         first_touches.contact_id,
-        min(
-            case
-                when int_lead_interactions_matched.direction = 'inbound'
-                    then int_lead_interactions_matched.answered_at
-                when int_lead_interactions_matched.direction = 'outbound'
-                    then int_lead_interactions_matched.started_at
-            end
-        ) as responded_at
+        min(int_lead_interactions_matched.responded_at) as responded_at
     from first_touches
     inner join int_lead_interactions_matched
         on first_touches.contact_id = int_lead_interactions_matched.contact_id

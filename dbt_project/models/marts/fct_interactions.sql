@@ -4,9 +4,16 @@
         unique_key='interaction_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
+        post_hook=[
+            "delete from {{ this }} where interaction_type = 'message'"
+            " and source_id not in (select conversation_id from {{ ref('fct_conversations') }})",
+        ],
     )
 }}
-{# grain: one row per interaction (a telephony call today; message conversations join by union all) #}
+{# grain: one row per interaction: a telephony call or a message conversation #}
+{#- Conversations are few next to calls and can be re-cut (a late webhook message
+    joins two; a source deletes one), so every run re-processes them all, and the
+    post-hook drops those that no longer exist. -#}
 with
 
 int_telephony_calls_unioned as (
@@ -29,6 +36,10 @@ int_agent_identities_mapped as (
     select * from {{ ref('int_agent_identities_mapped') }}
 ),
 
+fct_conversations as (
+    select * from {{ ref('fct_conversations') }}
+),
+
 -- The incremental-only blocks below confuse sqlfluff's indentation rule (LT02) for the rest of the file.
 -- noqa: disable=LT02
 {% if is_incremental() %}
@@ -42,10 +53,13 @@ stale_interactions as (
     left join int_agent_identities_mapped
         on int_agent_identities_mapped.identity_kind = 'telephony_user'
             and this.telephony_user_id = int_agent_identities_mapped.source_id
-    where this.channel_group is distinct from coalesce(int_business_lines_classified.channel_group, 'unknown')
-        or this.channel is distinct from coalesce(int_business_lines_classified.channel, 'unknown')
-        or this.channel_label is distinct from coalesce(int_business_lines_classified.channel_label, 'Unknown')
-        or this.agent_id is distinct from coalesce(int_agent_identities_mapped.agent_id, 'unassigned')
+    where this.interaction_type = 'call'
+        and (
+            this.channel_group is distinct from coalesce(int_business_lines_classified.channel_group, 'unknown')
+            or this.channel is distinct from coalesce(int_business_lines_classified.channel, 'unknown')
+            or this.channel_label is distinct from coalesce(int_business_lines_classified.channel_label, 'Unknown')
+            or this.agent_id is distinct from coalesce(int_agent_identities_mapped.agent_id, 'unassigned')
+        )
 ),
 
 {% endif %}
@@ -89,7 +103,7 @@ calls_resolved as (
             and calls_with_line.user_id = int_agent_identities_mapped.source_id
 ),
 
-interactions as (
+call_interactions as (
     select
         -- ids
         'call_' || calls_resolved.call_id as interaction_id,
@@ -141,10 +155,68 @@ interactions as (
         {{ reporting_date('calls_resolved.started_at') }} as started_date,
         calls_resolved.loaded_at,
         -- When this row was (re)computed: fct_calls re-processes what changed.
-        {{ run_timestamp() }} as processed_at
+        {{ run_timestamp() }} as processed_at,
+        -- Speed to lead (kpis.md): an answered inbound call responds at its answer,
+        -- an outbound call at its start (an attempt is a response).
+        case
+            when calls_resolved.direction = 'inbound' then calls_resolved.answered_at
+            else calls_resolved.started_at
+        end as responded_at
     from calls_resolved
     left join int_business_lines_classified
         on calls_resolved.business_line = int_business_lines_classified.business_line
+),
+
+conversation_interactions as (
+    select
+        -- ids
+        'conversation_' || fct_conversations.conversation_id as interaction_id,
+        'message' as interaction_type,
+        fct_conversations.source_system,
+        fct_conversations.conversation_id as source_id,
+        cast(null as bigint) as source_sequence,
+        fct_conversations.agent_id,
+        cast(null as varchar) as telephony_user_id,
+        cast(null as varchar) as telephony_number_id,
+
+        -- business line and customer
+        fct_conversations.business_line,
+        fct_conversations.channel_group,
+        fct_conversations.channel,
+        fct_conversations.channel_label,
+        fct_conversations.customer_number_e164,
+        fct_conversations.direction,
+
+        -- outcome: handled when an agent wrote (automation never handles)
+        fct_conversations.is_handled as is_answered,
+        fct_conversations.is_handled,
+        false as is_missed,
+        cast(null as varchar) as missed_reason,
+        false as has_voicemail,
+        false as is_archived,
+        cast(null as varchar) as call_status,
+
+        -- durations
+        cast(null as bigint) as talk_seconds,
+        cast(null as bigint) as wait_seconds,
+        cast(null as integer) as duration_seconds,
+
+        -- timestamps
+        fct_conversations.started_at,
+        cast(null as timestamptz) as answered_at,
+        fct_conversations.last_message_at as ended_at,
+        fct_conversations.started_date,
+        fct_conversations.loaded_at,
+        {{ run_timestamp() }} as processed_at,
+        -- The response instant of a conversation is its agent's first message.
+        fct_conversations.first_agent_message_at as responded_at
+    from fct_conversations
+),
+
+interactions as (
+    select * from call_interactions
+    union all
+    select * from conversation_interactions
 )
 
 select * from interactions

@@ -1,0 +1,34 @@
+{# grain: one row per Aircall message (its latest webhook event) #}
+{#- The raw record is the event envelope (source_apis.md §3.8 working shape); the body is
+    PII and no KPI reads it, so it is not carried past raw. -#}
+with
+
+source as (
+    select * from {{ source('aircall', 'messages') }}
+),
+
+renamed as (
+    select
+        -- ids
+        cast(source.id as varchar) as message_id,
+        nullif(trim(source.record ->> '$.data.number.id'), '') as number_id,
+        -- `user` is the agent who sent it: null for inbound and automated messages.
+        nullif(trim(source.record ->> '$.data.user.id'), '') as user_id,
+
+        -- strings (numbers stay as printed; int_phone_numbers_normalised parses them)
+        source.record ->> '$.event' as event_name,
+        lower(source.record ->> '$.data.direction') as direction,
+        lower(source.record ->> '$.data.status') as message_status,
+        lower(source.record ->> '$.data.channel') as channel,
+        nullif(trim(source.record ->> '$.data.external_number'), '') as customer_number_raw,
+        nullif(trim(source.record ->> '$.data.number.digits'), '') as line_digits_raw,
+        nullif(trim(source.record ->> '$.data.user.email'), '') as user_email,
+
+        -- timestamps
+        cast(source.record ->> '$.data.created_at' as timestamptz) as sent_at,
+        source._loaded_at as loaded_at
+
+    from source
+)
+
+select * from renamed
