@@ -240,7 +240,7 @@ def test_a_merged_contacts_phones_deals_and_calls_belong_to_its_survivor(
 ) -> None:
     leads = warehouse.leads
     # C32's call (its phone) is C33's first touch, answered by Sam after 20 s
-    assert leads["33"].first_touch is not None and leads["33"].first_touch.call_id == "32"
+    assert leads["33"].first_touch is not None and leads["33"].first_touch.interaction_id == "32"
     assert (leads["33"].channel.channel, leads["33"].first_touch_agent) == ("phone_geographic", SAM)
     # the chain 34 -> 35 -> 36: C34's outbound call is C36's first touch
     assert (leads["36"].channel.channel, leads["36"].first_touch_agent) == ("outbound_call", MARC)
