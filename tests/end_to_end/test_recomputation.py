@@ -1,8 +1,9 @@
 """Every KPI mart equals its independent recomputation from the raw layer (kpis.md contract).
 
-Two data sets go through dbt: the sandbox (realistic volume) and the hand-made fixture (edge
+Three data sets go through dbt: the sandbox (realistic volume), the hand-made fixture (edge
 cases the sandbox may not draw: a goal ending at UTC midnight, a seed-mapped line, a user
-without e-mail...). The recomputation never reads the dbt models; it follows the contract.
+without e-mail, messaging in both raw shapes...) and the sandbox world as a Pipedrive
+deployment. The recomputation never reads the dbt models; it follows the contract.
 """
 
 from __future__ import annotations
@@ -105,5 +106,9 @@ def test_marts_hold_the_kpis_md_invariants(
                             f"credit_role = '{role}'")  # fmt: skip
         assert actual == pytest.approx(float(credited), abs=1e-6), role
     assert column_sum(built, "kpi_calls_daily", "calls") == len(w.raw.calls)
+    conversations = column_sum(built, "kpi_conversations_daily", "conversations")
+    assert conversations == len(w.conversations)
+    messages = column_sum(built, "kpi_conversations_daily", "messages_in + messages_out")
+    assert messages == sum(len(c.messages) for c in w.conversations)
     orders = sum(1 for o in won if o.primary is not None)
     assert column_sum(built, "kpi_customers", "orders") == orders

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .raw import AircallUser, Call, RawData
 
@@ -23,6 +23,12 @@ class Agents:
     owner_agent: dict[str, str]  # HubSpot owner id -> agent_id
     user_agent: dict[str, str]  # Aircall user id -> agent_id
     hubspot_user_agent: dict[str, str]  # HubSpot user id (owner.userId) -> agent_id
+    # trimmed lower-cased e-mail of a CRM owner or telephony user -> agent_id
+    email_agent: dict[str, str] = field(default_factory=dict)
+
+    def of_email(self, email: str | None) -> str | None:
+        """The agent whose e-mail this is (case and surrounding spaces ignored), else None."""
+        return self.email_agent.get(email.strip().lower()) if email else None
 
     def of_owner(self, owner_id: str | None) -> str:
         return self.owner_agent.get(owner_id, UNASSIGNED) if owner_id else UNASSIGNED
@@ -85,7 +91,9 @@ def build_agents(raw: RawData) -> Agents:
     by_id = {i: Agent(i, names.get(i, ""), teams.get(i, "")) for i in ids}
     by_id[UNASSIGNED] = Agent(UNASSIGNED, "Unassigned", "")
     hubspot_users = {o.user_id: owner_agent[o.id] for o in raw.owners if o.user_id}
-    return Agents(by_id, owner_agent, user_agent, hubspot_users)
+    emails = [o.email for o in raw.owners] + [u.email for u in users]
+    by_email = {e.strip().lower(): agent_key(e, "") for e in emails if e and e.strip()}
+    return Agents(by_id, owner_agent, user_agent, hubspot_users, by_email)
 
 
 def _first_team_by_user(raw: RawData) -> dict[str, str]:

@@ -7,7 +7,7 @@ from datetime import datetime
 from fractions import Fraction
 
 from .agents import UNASSIGNED
-from .channels import OUTBOUND_CALL, Channel, crm_channel, normalise_phone
+from .channels import Channel, crm_channel, normalise_phone
 from .interactions import Interaction
 from .raw import Contact
 from .settings import Settings
@@ -30,8 +30,8 @@ def build_lead(
     contact: Contact, by_number: dict[str, list[Interaction]], settings: Settings
 ) -> Lead:
     numbers = {normalise_phone(p, settings.phone_region) for p in contact.phones} - {None}
-    # Two numbers may reach the same call (never in practice, but dedupe by id to be safe).
-    seen = {i.call_id: i for n in sorted(numbers) for i in by_number.get(n, [])}  # type: ignore[arg-type]
+    # Two numbers may reach the same interaction (never in practice, but dedupe by id to be safe).
+    seen = {i.interaction_id: i for n in sorted(numbers) for i in by_number.get(n, [])}  # type: ignore[arg-type]
     interactions = tuple(sorted(seen.values(), key=lambda i: i.order_key))
     limit = contact.created_at + settings.grace
     # Inclusive grace (kpis.md: windows are ≤); anything earlier than creation counts too.
@@ -43,11 +43,11 @@ def build_lead(
 
 
 def touch_channel(first_touch: Interaction | None, contact: Contact) -> Channel:
+    """The first touch's channel (`outbound_call` / `outbound_message` if the company made
+    it), else the CRM original source."""
     if first_touch is None:
         return crm_channel(contact.original_source)
-    if not first_touch.is_inbound:
-        return OUTBOUND_CALL
-    return first_touch.line_channel
+    return first_touch.touch_channel
 
 
 def build_leads(
@@ -80,7 +80,7 @@ def deal_credits(
     credits = [Credit("owner", owner_agent, Fraction(1))]
     if primary is None:
         return credits
-    handled = {i.call_id: i for lead in leads for i in lead.interactions if i.is_handled}
+    handled = {i.interaction_id: i for lead in leads for i in lead.interactions if i.is_handled}
     ordered = sorted(handled.values(), key=lambda i: i.order_key)
     start = primary.first_handled
     if start is not None:

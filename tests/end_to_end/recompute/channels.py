@@ -19,6 +19,9 @@ class Channel:
 
 UNKNOWN = Channel("unknown", "unknown", "Unknown")
 OUTBOUND_CALL = Channel("outbound", "outbound_call", "Outbound call")
+OUTBOUND_MESSAGE = Channel("outbound", "outbound_message", "Outbound message")
+MESSAGING_CHANNELS = ("whatsapp", "sms", "web_chat")
+WHATSAPP_PREFIX = "whatsapp:"
 
 _TYPE_TO_CHANNEL = {
     PhoneNumberType.TOLL_FREE: "phone_toll_free",
@@ -72,6 +75,28 @@ def line_channel(business_line: str | None, settings: Settings) -> Channel:
         return base
     # The seed renames the channel; the group stays that of the number type.
     return Channel(base.group, override.channel, override.channel_label)
+
+
+def message_channel(channel: str, business_line: str | None, settings: Settings) -> Channel:
+    """Channel of a conversation: whatsapp / sms / web_chat, renamed per business line by the
+    seed as for phone lines (its group stays `messaging`)."""
+    assert channel in MESSAGING_CHANNELS, f"not a messaging channel: {channel}"
+    override = settings.channel_mapping.get(business_line or "")
+    if override is None:
+        return Channel("messaging", channel, _LABELS[channel])
+    return Channel("messaging", override.channel, override.channel_label)
+
+
+def strip_whatsapp(address: str | None) -> str | None:
+    """`whatsapp:+33612345678` -> `+33612345678` (a plain address is returned as it is)."""
+    if address is None:
+        return None
+    text = address.strip()
+    return text[len(WHATSAPP_PREFIX) :] if text.lower().startswith(WHATSAPP_PREFIX) else text
+
+
+def is_whatsapp_address(address: str | None) -> bool:
+    return address is not None and address.strip().lower().startswith(WHATSAPP_PREFIX)
 
 
 def crm_channel(original_source: str | None) -> Channel:

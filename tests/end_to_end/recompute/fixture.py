@@ -1,4 +1,8 @@
-"""The hand-made raw fixture: its settings and a raw layer with the architecture.md columns."""
+"""The hand-made raw fixture: its settings and a raw layer with the architecture.md columns.
+
+`fixture_data` holds the CRM and call edge cases, `fixture_messaging` the messaging ones (with
+the contacts, deals and calls they need); the raw rows are what the connectors land.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +14,16 @@ from typing import Any
 
 import duckdb
 
+from connectors.aircall.messages import MESSAGE_SHAPE
+from connectors.streams import RecordShape
+from connectors.twilio.streams import TWILIO_SHAPE
 from connectors.warehouse import create_raw_schema
 
-from .fixture_builders import NUMBERS, USERS
+from . import fixture_data, fixture_messaging
+from .fixture_builders import NUMBERS, USERS, twilio_sid
 from .fixture_data import (
     ARCHIVED_CONTACTS,
     ARCHIVED_DEALS,
-    CALLS,
-    CONTACTS,
-    DEALS,
     GOALS,
     GONE,
     GONE_CONTACTS,
@@ -31,6 +36,9 @@ from .settings import ChannelOverride, Settings
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 KEY = "fixture-key"
+CONTACTS = fixture_data.CONTACTS + fixture_messaging.CONTACTS
+DEALS = fixture_data.DEALS + fixture_messaging.DEALS
+CALLS = fixture_data.CALLS + fixture_messaging.CALLS
 
 
 def settings() -> Settings:
@@ -38,7 +46,10 @@ def settings() -> Settings:
         now=NOW,
         pii_hash_key=KEY,
         channel_mapping={
-            "+33970123456": ChannelOverride("campaign_radio_2026", "Radio campaign 2026")
+            "+33970123456": ChannelOverride("campaign_radio_2026", "Radio campaign 2026"),
+            fixture_messaging.TWILIO_SMS_MAPPED: ChannelOverride(
+                "sms_promo_2026", "SMS promo 2026"
+            ),
         },
         currency_rates={"USD": Decimal("0.92"), "GBP": Decimal("1.17")},
     )
@@ -91,4 +102,28 @@ def write_fixture(path: Path) -> None:
             )
     # Every other source's raw tables exist, empty, as connectors/warehouse.py creates them.
     create_raw_schema(con)
+    _write_messaging(con)
     con.close()
+
+
+def _messaging_rows() -> dict[str, tuple[RecordShape, list[dict[str, Any]]]]:
+    return {
+        "raw_twilio.conversations": (TWILIO_SHAPE, fixture_messaging.TWILIO_CONVERSATIONS),
+        "raw_twilio.participants": (TWILIO_SHAPE, fixture_messaging.TWILIO_PARTICIPANTS),
+        "raw_twilio.messages": (TWILIO_SHAPE, fixture_messaging.TWILIO_MESSAGES),
+        "raw_aircall.messages": (MESSAGE_SHAPE, fixture_messaging.AIRCALL_MESSAGES),
+    }
+
+
+def _write_messaging(con: duckdb.DuckDBPyConnection) -> None:
+    """Messaging rows as the connectors land them: key and modified time from the stream's
+    record shape; a conversation the scan found gone carries `_deleted_at`, its children not."""
+    gone = {twilio_sid("CH", name) for name in fixture_messaging.DELETED_CONVERSATIONS}
+    for table, (shape, records) in _messaging_rows().items():
+        for record in records:
+            key = shape.key(record)
+            deleted = GONE if table == "raw_twilio.conversations" and key in gone else None
+            con.execute(
+                f"insert into {table} values (?, ?, ?, false, now(), 'fixture', ?)",
+                (key, json.dumps(record, sort_keys=True), shape.modified_at(record), deleted),
+            )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from .attribution import Lead
+from .channels import message_channel
 from .interactions import Interaction
 from .model import Warehouse
 
@@ -20,19 +21,18 @@ def response_seconds(lead: Lead) -> int | None:
     """Seconds from an inbound first touch to the first response, None when none applies.
 
     A response is the answer of an answered inbound call (so an answered first call responds
-    after its wait) or the start of an outbound call, answered or not.
+    after its wait), the start of an outbound call (answered or not), or the first agent message
+    of a conversation (the first-touch conversation's own included; automated messages never
+    respond).
     """
     touch = lead.first_touch
     if touch is None or not touch.is_inbound:
         return None
-    instants: list[datetime] = []
-    for interaction in lead.interactions:
-        if interaction.order_key < touch.order_key:
-            continue
-        if interaction.is_inbound and interaction.answered_at is not None:
-            instants.append(interaction.answered_at)
-        elif not interaction.is_inbound:
-            instants.append(interaction.started_at)
+    instants = [
+        i.response_at
+        for i in lead.interactions
+        if i.order_key >= touch.order_key and i.response_at is not None
+    ]
     if not instants:
         return None
     return int((min(instants) - touch.started_at).total_seconds())
@@ -67,11 +67,12 @@ def leads_daily(w: Warehouse) -> list[Row]:
 
 
 def called_back(missed: Interaction, w: Warehouse, window: timedelta) -> bool:
-    """An outbound call to the number, or an answered inbound call from it, within the window."""
+    """An outbound call to the number, or an answered inbound call from it, within the window
+    (a conversation is no callback)."""
     if missed.customer_number is None:
         return False
     for later in w.by_number.get(missed.customer_number, []):
-        if later.started_at <= missed.started_at:
+        if not later.is_call or later.started_at <= missed.started_at:
             continue
         if later.started_at - missed.started_at > window:
             return False  # the list is in time order
@@ -104,7 +105,7 @@ def calls_daily(w: Warehouse) -> list[Row]:
     """Calls by local start date, business line, agent and direction (archived calls count)."""
     acc: dict[tuple, list[int]] = defaultdict(lambda: [0] * 9)
     lines = {}
-    for call in w.interactions:
+    for call in w.calls:
         key = (w.local_date(call.started_at), call.business_line, call.agent_id, call.direction)
         lines[call.business_line] = call.line_channel
         acc[key] = [a + b for a, b in zip(acc[key], _call_measures(call, w), strict=True)]
@@ -118,7 +119,30 @@ def calls_daily(w: Warehouse) -> list[Row]:
 
 
 def conversations_daily(w: Warehouse) -> list[Row]:
-    """Conversations of the messaging sources. No messaging source is ingested yet, so kpis.md
-    ("Messaging rules") gives none: the export must be published with its header only. The
-    first messaging source replaces this with the recomputation of its raw messages."""
-    return []
+    """Conversations by local date of their first message, business line, channel (seed-renamed
+    per line), first agent author and direction. Replies count for inbound conversations only."""
+    acc: dict[tuple, list[int]] = defaultdict(lambda: [0] * 6)
+    for conversation in w.conversations:
+        channel = message_channel(conversation.channel, conversation.business_line, w.settings)
+        key = (
+            w.local_date(conversation.started_at),
+            conversation.business_line,
+            channel,
+            conversation.agent_id,
+            conversation.direction,
+        )
+        seconds = conversation.first_response_seconds
+        measures = [
+            1,
+            int(seconds is not None),
+            seconds or 0,
+            int(seconds is not None and seconds <= FIVE_MINUTES),
+            conversation.messages_in,
+            conversation.messages_out,
+        ]
+        acc[key] = [a + b for a, b in zip(acc[key], measures, strict=True)]
+    rows = [
+        (day, ch.group, ch.channel, ch.label, line, *w.agent_dims(agent), direction, *m)
+        for (day, line, ch, agent, direction), m in acc.items()
+    ]
+    return sorted(rows, key=lambda r: (r[0], r[4] or "", r[2], r[5], r[8]))

@@ -9,6 +9,7 @@ import duckdb
 from . import pipedrive
 from .deletes import RawContact, resolve
 from .raw import (
+    AircallMessage,
     AircallUser,
     Call,
     Contact,
@@ -19,11 +20,16 @@ from .raw import (
     RawData,
     Stage,
     Team,
+    TwilioConversation,
+    TwilioMessage,
+    TwilioParticipant,
     _rows,
     _rows_with_deletes,
     _text,
     aircall_time,
+    has_table,
     hubspot_time,
+    iso_time,
 )
 
 
@@ -154,6 +160,79 @@ def parse_team(record: dict[str, Any]) -> Team:
     return Team(id=str(record["id"]), name=str(record.get("name") or ""), user_ids=users)
 
 
+def parse_twilio_participant(record: dict[str, Any]) -> TwilioParticipant:
+    binding = record.get("messaging_binding")
+    bound = isinstance(binding, dict)
+    binding = binding if bound else {}
+    return TwilioParticipant(
+        sid=str(record["sid"]),
+        conversation_sid=str(record.get("conversation_sid")),
+        created_at=iso_time(record.get("date_created")),
+        identity=_text(record.get("identity")),
+        bound=bound,
+        binding_type=_text(binding.get("type")),
+        address=_text(binding.get("address")),
+        proxy_address=_text(binding.get("proxy_address")),
+    )
+
+
+def parse_twilio_message(record: dict[str, Any]) -> TwilioMessage:
+    created = iso_time(record.get("date_created"))
+    assert created is not None, f"Twilio message {record['sid']} has no date_created"
+    index = record.get("index")
+    return TwilioMessage(
+        sid=str(record["sid"]),
+        conversation_sid=str(record.get("conversation_sid")),
+        index=int(index) if index is not None else None,
+        author=_text(record.get("author")),
+        participant_sid=_text(record.get("participant_sid")),
+        created_at=created,
+    )
+
+
+def parse_aircall_message(envelope: dict[str, Any]) -> AircallMessage:
+    """The `data` of the stored event (the envelope minus its token, latest status)."""
+    data = envelope.get("data") or {}
+    created = iso_time(data.get("created_at"))
+    assert created is not None, f"Aircall message {data.get('id')} has no created_at"
+    number = data.get("number") or {}
+    user = data.get("user") or {}
+    return AircallMessage(
+        id=str(data["id"]),
+        direction=str(data.get("direction") or "").strip().lower(),
+        channel=_text(data.get("channel")),
+        created_at=created,
+        external_number=_text(data.get("external_number")),
+        number_id=_text(number.get("id")),
+        number_digits=_text(number.get("digits")),
+        user_id=_text(user.get("id")),
+        user_email=_text(user.get("email")),
+    )
+
+
+def _live(con: duckdb.DuckDBPyConnection, table: str) -> list[dict[str, Any]]:
+    """Records of a messaging raw table that the vendor still holds (none if it is absent)."""
+    if not has_table(con, table):
+        return []
+    return [record for record, _, gone in _rows_with_deletes(con, table) if not gone]
+
+
+def load_messaging(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
+    """The messaging raw tables as `RawData` keyword arguments; a deleted Twilio conversation
+    (`_deleted_at` set) is dropped here, its participants and messages in conversations.py."""
+    return {
+        "twilio_conversations": [
+            TwilioConversation(str(r["sid"]), _text(r.get("chat_service_sid")))
+            for r in _live(con, "raw_twilio.conversations")
+        ],
+        "twilio_participants": [
+            parse_twilio_participant(r) for r in _live(con, "raw_twilio.participants")
+        ],
+        "twilio_messages": [parse_twilio_message(r) for r in _live(con, "raw_twilio.messages")],
+        "aircall_messages": [parse_aircall_message(r) for r in _live(con, "raw_aircall.messages")],
+    }
+
+
 def load_raw(con: duckdb.DuckDBPyConnection) -> RawData:
     """Read every raw table the KPIs use; deleted deals, contacts and goals are dropped here."""
     contacts, deals = load_crm(con)
@@ -179,4 +258,5 @@ def load_raw(con: duckdb.DuckDBPyConnection) -> RawData:
             str(r["id"]): str(r.get("digits") or "") for r, _ in _rows(con, "raw_aircall.numbers")
         },
         teams=[parse_team(r) for r, _ in _rows(con, "raw_aircall.teams")],
+        **load_messaging(con),
     )

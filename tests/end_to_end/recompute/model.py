@@ -1,4 +1,4 @@
-"""Assemble the recomputed warehouse: agents, interactions, leads and opportunities."""
+"""Assemble the recomputed warehouse: agents, conversations, interactions, leads, opportunities."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from .agents import Agents, build_agents
 from .attribution import Lead, build_leads
+from .conversations import Conversation, build_conversations
 from .deals import Opportunity, build_opportunity
 from .interactions import Interaction, build_interactions, index_by_number
 from .raw import RawData
@@ -19,10 +20,16 @@ class Warehouse:
     settings: Settings
     raw: RawData
     agents: Agents
-    interactions: list[Interaction]
+    interactions: list[Interaction]  # calls and conversations, in start order
     by_number: dict[str, list[Interaction]]
     leads: dict[str, Lead]
     opportunities: list[Opportunity]
+    conversations: list[Conversation]
+
+    @property
+    def calls(self) -> list[Interaction]:
+        """The call interactions (kpi_calls_daily stays calls only)."""
+        return [i for i in self.interactions if i.is_call]
 
     def local_date(self, moment: datetime) -> date:
         return local_date(moment, self.settings.zone)
@@ -51,10 +58,13 @@ def months_between(first: date, last: date) -> int:
 
 def build_warehouse(raw: RawData, settings: Settings) -> Warehouse:
     agents = build_agents(raw)
-    interactions = build_interactions(raw, agents, settings)
+    conversations = build_conversations(raw, agents, settings)
+    interactions = build_interactions(raw, agents, settings, conversations)
     by_number = index_by_number(interactions)
     leads = build_leads(raw.contacts, by_number, settings)
     opportunities = [
         build_opportunity(deal, raw.pipelines, leads, agents, settings) for deal in raw.deals
     ]
-    return Warehouse(settings, raw, agents, interactions, by_number, leads, opportunities)
+    return Warehouse(
+        settings, raw, agents, interactions, by_number, leads, opportunities, conversations
+    )

@@ -7,7 +7,7 @@ field is parsed here in Python.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -106,6 +106,51 @@ class Team:
     user_ids: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class TwilioConversation:
+    """A Twilio conversation that still exists (`_deleted_at` not set)."""
+
+    sid: str
+    chat_service_sid: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TwilioParticipant:
+    sid: str
+    conversation_sid: str
+    created_at: datetime | None
+    identity: str | None  # a chat user (agents: their e-mail)
+    bound: bool  # has a `messaging_binding`: a phone (SMS / WhatsApp) address
+    binding_type: str | None  # `messaging_binding.type`: sms | whatsapp
+    address: str | None  # `messaging_binding.address`, verbatim (`whatsapp:+33...`)
+    proxy_address: str | None  # `messaging_binding.proxy_address`: the business sender
+
+
+@dataclass(frozen=True, slots=True)
+class TwilioMessage:
+    sid: str
+    conversation_sid: str
+    index: int | None
+    author: str | None  # identity or address
+    participant_sid: str | None  # None for messages sent through the REST API (automation)
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AircallMessage:
+    """One Aircall message (the `data` of its latest webhook event; one raw row per id)."""
+
+    id: str
+    direction: str  # inbound | outbound
+    channel: str | None  # sms | whatsapp
+    created_at: datetime
+    external_number: str | None  # the customer, E.164 or free text
+    number_id: str | None
+    number_digits: str | None  # the business number as Aircall prints it
+    user_id: str | None  # the agent who sent an outbound message; None: automated or inbound
+    user_email: str | None
+
+
 @dataclass(slots=True)
 class RawData:
     contacts: list[Contact]  # the leads: deleted and merged-away contacts resolved (deletes.py)
@@ -117,6 +162,11 @@ class RawData:
     users: list[AircallUser]
     numbers: dict[str, str]  # Aircall number id -> digits as the vendor prints them
     teams: list[Team]
+    # Messaging (empty when no messaging source syncs): deleted Twilio rows already dropped.
+    twilio_conversations: list[TwilioConversation] = field(default_factory=list)
+    twilio_participants: list[TwilioParticipant] = field(default_factory=list)
+    twilio_messages: list[TwilioMessage] = field(default_factory=list)
+    aircall_messages: list[AircallMessage] = field(default_factory=list)
 
 
 def hubspot_time(value: Any) -> datetime | None:
@@ -128,6 +178,14 @@ def hubspot_time(value: Any) -> datetime | None:
         return datetime.fromtimestamp(int(text) / 1000, tz=UTC)
     parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     # A date-only or naive value is UTC by the vendor contract.
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def iso_time(value: Any) -> datetime | None:
+    """Twilio Conversations and Aircall message times: ISO-8601 UTC text."""
+    if value in (None, ""):
+        return None
+    parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
@@ -148,6 +206,15 @@ def _text(value: Any) -> str | None:
 def _rows(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[dict[str, Any], bool]]:
     fetched = con.execute(f"select record, is_archived from {table} order by id").fetchall()
     return [(json.loads(record), bool(archived)) for record, archived in fetched]
+
+
+def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    schema, name = table.split(".")
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, name],
+    ).fetchone()
+    return bool(found and found[0])
 
 
 def _rows_with_deletes(

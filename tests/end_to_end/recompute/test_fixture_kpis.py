@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from . import fixture, fixture_data
+from . import fixture
 from .agents import agent_key
 from .channels import crm_channel, line_channel, normalise_phone
 from .compare import diff
@@ -98,8 +98,9 @@ def test_leads_daily_speed_to_lead(warehouse: Warehouse) -> None:
     assert by_date[date(2026, 4, 1)]["leads_responded"] == 0
     # a non-primary contact of a won deal is still a won lead
     assert by_date[date(2026, 5, 2)]["leads_won"] == 1
-    # 12 leads, plus the survivors C33 and C36 and the restored C39; deleted contacts are none
-    assert sum(r["leads_created"] for r in by_date.values()) == 15
+    # 12 leads, plus the survivors C33 and C36 and the restored C39; deleted contacts are none;
+    # plus the 8 messaging leads C50-C57 (fixture_messaging)
+    assert sum(r["leads_created"] for r in by_date.values()) == 23
     assert by_date[date(2026, 9, 10)]["channel"] == "outbound_call"  # from a seed-mapped line
     # first call at exactly +24 h is a first touch; an outbound attempt at exactly 300 s responds
     assert (
@@ -128,19 +129,19 @@ def test_calls_daily_callbacks_and_dst(warehouse: Warehouse) -> None:
     assert (boundary["missed_called_back_1h"], boundary["missed_called_back_24h"]) == (0, 1)
     answered = keyed[(date(2026, 3, 5), "+33187654321", SAM, "inbound")]
     assert (answered["talk_seconds"], answered["wait_seconds"]) == (600, 40)
-    assert sum(r["calls"] for r in table) == len(fixture_data.CALLS)  # anonymous + archived count
+    assert sum(r["calls"] for r in table) == len(fixture.CALLS)  # anonymous + archived count
 
 
 def test_sales_daily_totals_money_and_archived(warehouse: Warehouse) -> None:
     table = rows(warehouse, "kpi_sales_daily")
-    # one archived (D15) and one gone (D35) of 21
-    assert sum(r["opportunities_created"] for r in table) == 19
-    assert sum(r["opportunities_won"] for r in table) == 14
+    # one archived (D15) and one gone (D35) of 21, plus D50 (won) and D53 (open) of messaging
+    assert sum(r["opportunities_created"] for r in table) == 21
+    assert sum(r["opportunities_won"] for r in table) == 15
     assert sum(r["opportunities_lost"] for r in table) == 1
     # 1200 (home currency) + 500 (no currency) + 920 (1000 USD) + 250 + 2000
     # + 117.59 (100.5 GBP x 1.17 = 117.585, half up) + 0 (no amount) + 400 + 50 + 333.33
-    # + 310 + 700 + 340 + 400.40 (July: deals of deleted and merged contacts)
-    assert sum(r["revenue_won"] for r in table) == Decimal("7521.32")
+    # + 310 + 700 + 340 + 400.40 (July: deals of deleted and merged contacts) + 500 (D50)
+    assert sum(r["revenue_won"] for r in table) == Decimal("8021.32")
     closed = [r for r in table if r["opportunities_won"] and r["pipeline"] == "Sales Pipeline"]
     # closed 2026-03-28 23:30Z, still winter time: local 2026-03-29
     assert next(r for r in closed if r["revenue_won"] == 1200)["date"] == date(2026, 3, 29)
@@ -208,8 +209,9 @@ def test_customers_retention_and_cohorts(warehouse: Warehouse) -> None:
         1,
     )
     assert customers[customer_key("6", fixture.KEY)]["owner_agent_id"] == MARC
-    # won deals with a contact; D22's only contact is absent from the raw layer, D31's is gone
-    assert sum(r["orders"] for r in customers.values()) == 10
+    # won deals with a contact; D22's only contact is absent from the raw layer, D31's is gone;
+    # D50 is the messaging lead C50's
+    assert sum(r["orders"] for r in customers.values()) == 11
     retention = {(r["month"], r["channel"]): r for r in rows(warehouse, "kpi_retention_monthly")}
     may = retention[(date(2026, 5, 1), "phone_toll_free")]
     assert (may["returning_customers"], may["customers_base"]) == (1, 1)
@@ -240,7 +242,7 @@ def test_a_merged_contacts_phones_deals_and_calls_belong_to_its_survivor(
 ) -> None:
     leads = warehouse.leads
     # C32's call (its phone) is C33's first touch, answered by Sam after 20 s
-    assert leads["33"].first_touch is not None and leads["33"].first_touch.call_id == "32"
+    assert leads["33"].first_touch is not None and leads["33"].first_touch.interaction_id == "32"
     assert (leads["33"].channel.channel, leads["33"].first_touch_agent) == ("phone_geographic", SAM)
     # the chain 34 -> 35 -> 36: C34's outbound call is C36's first touch
     assert (leads["36"].channel.channel, leads["36"].first_touch_agent) == ("outbound_call", MARC)
