@@ -15,6 +15,10 @@ stg_aircall__messages as (
     select * from {{ ref('stg_aircall__messages') }}
 ),
 
+stg_aircall__numbers as (
+    select * from {{ ref('stg_aircall__numbers') }}
+),
+
 twilio_messages as (
     select
         stg_twilio__conversation_messages.source_system,
@@ -41,7 +45,8 @@ aircall_messages as (
         stg_aircall__messages.message_id,
         cast(null as varchar) as source_conversation_id,
         stg_aircall__messages.channel,
-        stg_aircall__messages.line_digits_raw as business_number_raw,
+        -- The line the message names, else the numbers list's digits for its number id.
+        coalesce(stg_aircall__messages.line_digits_raw, stg_aircall__numbers.line_digits_raw) as business_number_raw,
         cast(null as varchar) as chat_service_id,
         stg_aircall__messages.customer_number_raw,
         case when stg_aircall__messages.direction = 'inbound' then 'customer' else 'staff' end as author_role,
@@ -51,6 +56,8 @@ aircall_messages as (
         stg_aircall__messages.sent_at,
         stg_aircall__messages.loaded_at
     from stg_aircall__messages
+    left join stg_aircall__numbers
+        on stg_aircall__messages.number_id = stg_aircall__numbers.number_id
 ),
 
 unioned as (

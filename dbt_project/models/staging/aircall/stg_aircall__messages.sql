@@ -19,8 +19,14 @@ renamed as (
         source.record ->> '$.event' as event_name,
         lower(source.record ->> '$.data.direction') as direction,
         lower(source.record ->> '$.data.status') as message_status,
-        lower(source.record ->> '$.data.channel') as channel,
-        nullif(trim(source.record ->> '$.data.external_number'), '') as customer_number_raw,
+        -- A missing or unknown channel is SMS unless the address says WhatsApp.
+        case
+            when lower(source.record ->> '$.data.channel') = 'whatsapp' then 'whatsapp'
+            when starts_with(lower(trim(source.record ->> '$.data.external_number')), 'whatsapp:') then 'whatsapp'
+            else 'sms'
+        end as channel,
+        nullif(regexp_replace(trim(source.record ->> '$.data.external_number'), '^whatsapp:', '', 'i'), '')
+            as customer_number_raw,
         nullif(trim(source.record ->> '$.data.number.digits'), '') as line_digits_raw,
         nullif(trim(source.record ->> '$.data.user.email'), '') as user_email,
 
