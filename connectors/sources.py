@@ -88,9 +88,9 @@ class SourcePlugin:
         stream_prefix: the raw schema's vendor part when it differs from ``name`` (two plug-ins
             of one vendor, such as a telephony API and a messaging webhook, share ``raw_<vendor>``).
         needs_base_url: False for sources that are not reached over HTTP (webhook landings).
-        raw_totals: KPI measure (``calls``, ``opportunities_created``) → a ``SELECT count(*)``
-            over this source's raw rows that make it; the publication audit checks the exports'
-            totals against the sum over the enabled sources.
+        raw_totals: KPI measure (``calls``, ``opportunities_created``, ``messages``) → a
+            ``SELECT count(*)`` over this source's raw rows that make it; the publication audit
+            checks the exports' totals against the sum over the enabled sources.
         webhook: for sources pushed to us, the receiver app and its path;
             ``kpi-pipeline webhooks`` serves it.
         erasure: raw table → its ``connectors.erasure.ErasureRule`` (what forgetting a person

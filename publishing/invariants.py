@@ -139,6 +139,7 @@ DEFAULT_INVARIANTS: tuple[Invariant, ...] = (
 RAW_TOTAL_MEASURES: dict[str, tuple[str, str]] = {
     "calls": ("kpi_calls_daily", "calls"),
     "opportunities_created": ("kpi_sales_daily", "opportunities_created"),
+    "messages": ("kpi_conversations_daily", "messages_in + messages_out"),
 }
 
 
@@ -153,7 +154,8 @@ def raw_total_invariants(counts: Mapping[str, Sequence[str]]) -> tuple[Invariant
         The invariants, named like ``calls_match_raw_calls`` (the names existing alerts use).
     """
     names = {"calls": "calls_match_raw_calls",
-             "opportunities_created": "opportunities_created_match_raw_deals"}  # fmt: skip
+             "opportunities_created": "opportunities_created_match_raw_deals",
+             "messages": "messages_match_raw_messages"}  # fmt: skip
     invariants = []
     for measure, queries in counts.items():
         if not queries:

@@ -40,6 +40,7 @@ AIRCALL_MESSAGES_SOURCE = SourcePlugin(
     ),
     needs_base_url=False,
     build_streams=build_message_streams,
+    raw_totals={"messages": "SELECT count(*) FROM raw_aircall.messages WHERE _deleted_at IS NULL"},
     sandbox_credentials={"AIRCALL_WEBHOOK_TOKEN": SANDBOX_WEBHOOK_TOKEN},
     webhook=Webhook(app_from_settings, WEBHOOK_PATH),
 )

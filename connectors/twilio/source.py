@@ -53,6 +53,12 @@ SOURCE = SourcePlugin(
         Variable("TWILIO_HISTORY_DAYS", "days of history a first run reads", default="400"),
     ),
     build_streams=build_streams,
+    # Messages of conversations still at Twilio (a deleted conversation takes its messages).
+    raw_totals={
+        "messages": "SELECT count(*) FROM raw_twilio.messages AS m"
+        " JOIN raw_twilio.conversations AS c ON c.id = m.record ->> '$.conversation_sid'"
+        " WHERE c._deleted_at IS NULL AND m._deleted_at IS NULL"
+    },
     sandbox_credentials={
         "TWILIO_ACCOUNT_SID": SANDBOX_ACCOUNT_SID,
         "TWILIO_AUTH_TOKEN": SANDBOX_AUTH_TOKEN,

@@ -35,6 +35,8 @@ renamed as (
         source._loaded_at as loaded_at
 
     from source
+    -- No delete exists for messages; a row marked gone (e.g. by a resync) is not a message.
+    where source._deleted_at is null
 )
 
 select * from renamed

@@ -90,6 +90,7 @@ messages as (
     from stg_twilio__messages
     inner join conversations
         on stg_twilio__messages.conversation_id = conversations.conversation_id
+    where not stg_twilio__messages.is_deleted
 )
 
 select * from messages

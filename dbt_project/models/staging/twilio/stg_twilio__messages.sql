@@ -19,6 +19,9 @@ renamed as (
         -- numerics
         cast(source.record ->> '$.index' as bigint) as message_index,
 
+        -- booleans
+        source._deleted_at is not null as is_deleted,
+
         -- timestamps
         cast(source.record ->> '$.date_created' as timestamptz) as sent_at,
         source._loaded_at as loaded_at
