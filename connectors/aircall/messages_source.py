@@ -41,7 +41,7 @@ AIRCALL_MESSAGES_SOURCE = SourcePlugin(
     needs_base_url=False,
     build_streams=build_message_streams,
     sandbox_credentials={"AIRCALL_WEBHOOK_TOKEN": SANDBOX_WEBHOOK_TOKEN},
-    webhook=Webhook(app_from_settings, WEBHOOK_PATH),
+    webhook=Webhook(app_from_settings, WEBHOOK_PATH, "AIRCALL_WEBHOOK_TOKEN"),
     # Messages land in raw; their staging and the conversation models are the next step.
     models_ready=False,
 )
