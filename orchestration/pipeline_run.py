@@ -104,8 +104,13 @@ def sandbox_environment(
 def push_sandbox_webhooks(sandbox: "RunningSandbox", sources: tuple[SourcePlugin, ...]) -> None:
     """For each pushed source, run its receiver while the sandbox sends it the world's events,
     then stop it, so that the ingest finds them landed (in the source's landing folder)."""
-    from orchestration.webhooks import receiver_in_thread
+    from orchestration.webhooks import LANDING_VARIABLE, receiver_in_thread
 
+    # The events belong to this run's warehouse: unless told otherwise, land them beside it, so
+    # that sandbox warehouses elsewhere never ingest each other's leftover segments (with the
+    # default warehouse this is the plug-ins' default folder).
+    beside = Path(setting("DUCKDB_PATH")).parent / "landing" / "webhooks"
+    os.environ.setdefault(LANDING_VARIABLE, str(beside))
     for source in sources:
         if source.webhook is None:
             continue

@@ -16,6 +16,8 @@ from connectors.sources import SourceSettings
 DEFAULT_HOST = "127.0.0.1"  # behind a TLS reverse proxy (docs/webhooks.md), never exposed bare
 DEFAULT_PORT = 8787
 LOOPBACK = "127.0.0.1"
+# The landing root webhook sources share (each lands in its own subfolder of it).
+LANDING_VARIABLE = "WEBHOOK_LANDING_DIR"
 START_SECONDS = 30  # the receiver's startup (orphan recovery included) must finish by then
 STOP_SECONDS = 30  # in-flight events answered and the open segment closed by then
 SOURCE_VARIABLE = "WEBHOOK_SOURCE"  # tells each uvicorn worker which receiver to build

@@ -60,3 +60,18 @@ def test_sandbox_environment_pushes_every_enabled_webhook_source(
     counts = [re.search(r": (\d+) events delivered \((\d+) redelivered\)", line) for line in lines]
     posted = sum(int(found[1]) + int(found[2]) for found in counts if found)
     assert _landed_lines(landing) == posted > 0
+
+
+def test_a_sandbox_run_lands_its_events_beside_its_own_warehouse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # given a run on a warehouse of its own and no landing folder configured
+    monkeypatch.delenv("WEBHOOK_LANDING_DIR", raising=False)
+    monkeypatch.setenv("DUCKDB_PATH", str(tmp_path / "w.duckdb"))
+    monkeypatch.setattr(pipeline_run, "sandbox_sources", lambda crm: SOURCES)
+    # when the sandbox environment is set up
+    with pipeline_run.sandbox_environment(scale=0.05, seed=7):
+        pass
+    # then the events landed next to that warehouse, where its ingest will look
+    assert "events delivered" in capsys.readouterr().out
+    assert _landed_lines(tmp_path / "landing" / "webhooks") > 0
