@@ -1,6 +1,7 @@
 """Write a contact-centre size (XS, S, M, L) straight into a DuckDB raw layer, no HTTP.
 
 Usage: .venv/bin/python benchmarks/write_size.py --size S [--out data/bench/S/warehouse.duckdb]
+       [--messaging]  (also the WhatsApp/SMS threads: raw_twilio.*, raw_aircall.messages)
 Prints records per stream, generation and load time, peak RSS and the file size.
 """
 
@@ -27,14 +28,15 @@ def main() -> None:
     parser.add_argument("--size", default="S")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=AS_OF)
+    parser.add_argument("--messaging", action="store_true")
     args = parser.parse_args()
     size = size_named(args.size)
     out = args.out or DEFAULT_WORK / size.name / "warehouse.duckdb"
     out.unlink(missing_ok=True)
     started = time.perf_counter()
-    business = size_business(size, SEED, args.as_of)
+    business = size_business(size, SEED, args.as_of, messaging=args.messaging)
     built = time.perf_counter() - started
-    written = write_raw(out, business)
+    written = write_raw(out, business, messaging=args.messaging)
     record(
         "write_size",
         {

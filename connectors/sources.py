@@ -62,11 +62,18 @@ StreamBuilder = Callable[[SourceSettings, Transport], dict[str, Stream]]
 
 @dataclass(frozen=True, slots=True)
 class Webhook:
-    """A receiver for a pushed source: the ASGI app built from its settings (in each server
-    worker), and the URL path it answers."""
+    """A receiver for a pushed source.
+
+    Attributes:
+        build_app: the ASGI app from the source's settings (built in each server worker).
+        path: the URL path it answers.
+        token_variable: the credential holding the secret the vendor puts in every event (what
+            a sender, such as the bundled sandbox, must sign with).
+    """
 
     build_app: Callable[[SourceSettings], Any]
     path: str
+    token_variable: str
 
 
 @dataclass(frozen=True, slots=True)

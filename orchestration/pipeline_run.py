@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 
@@ -27,6 +28,9 @@ from orchestration.settings import (
     load_dotenv_file,
     setting,
 )
+
+if TYPE_CHECKING:
+    from sandbox import RunningSandbox
 
 DEFAULT_SANDBOX_CRM = SOURCES[0].name  # the first CRM of the registry
 
@@ -76,24 +80,46 @@ def sandbox_environment(
     from sandbox import SandboxConfig, start_sandbox
 
     sources = sandbox_sources(crm)
-    # The demo shows every channel: messaging on (WhatsApp and SMS threads).
+    # The demo shows every channel. Messaging threads are drawn after the CRM and calls, so
+    # turning them on changes no record.
     config = SandboxConfig(scale=scale, messaging=True)
     if seed is not None:
         config = SandboxConfig(scale=scale, seed=seed, messaging=True)
     saved = dict(os.environ)
     with start_sandbox(config) as sandbox:
-        os.environ[SOURCES_VARIABLE] = ",".join(source.name for source in sources)
-        for source in sources:
-            os.environ.update(source.sandbox_credentials)
-            if source.base_url_variable:
-                os.environ[source.base_url_variable] = sandbox.base_url_for(source.name)
-        os.environ.setdefault("PII_HASH_KEY", SANDBOX_PII_HASH_KEY)
-        os.environ.setdefault("ERASURE_KEY", SANDBOX_ERASURE_KEY)
         try:
+            os.environ[SOURCES_VARIABLE] = ",".join(source.name for source in sources)
+            for source in sources:
+                os.environ.update(source.sandbox_credentials)
+                if source.base_url_variable:
+                    os.environ[source.base_url_variable] = sandbox.base_url_for(source.name)
+            os.environ.setdefault("PII_HASH_KEY", SANDBOX_PII_HASH_KEY)
+            os.environ.setdefault("ERASURE_KEY", SANDBOX_ERASURE_KEY)
+            push_sandbox_webhooks(sandbox, sources)
             yield sandbox.base_url
         finally:
             os.environ.clear()
             os.environ.update(saved)
+
+
+def push_sandbox_webhooks(sandbox: "RunningSandbox", sources: tuple[SourcePlugin, ...]) -> None:
+    """For each pushed source, run its receiver while the sandbox sends it the world's events,
+    then stop it, so that the ingest finds them landed (in the source's landing folder)."""
+    from orchestration.webhooks import LANDING_VARIABLE, receiver_in_thread
+
+    # The events belong to this run's warehouse: unless told otherwise, land them beside it, so
+    # that sandbox warehouses elsewhere never ingest each other's leftover segments (with the
+    # default warehouse this is the plug-ins' default folder).
+    beside = Path(setting("DUCKDB_PATH")).parent / "landing" / "webhooks"
+    os.environ.setdefault(LANDING_VARIABLE, str(beside))
+    for source in sources:
+        if source.webhook is None:
+            continue
+        settings = source.settings(os.environ)
+        token = settings[source.webhook.token_variable]
+        with receiver_in_thread(source, settings) as url:
+            delivery = sandbox.deliver_webhooks(source.name, url, token)
+        print(f"{source.label}: {delivery.describe()}", flush=True)
 
 
 def execute_refresh_job(

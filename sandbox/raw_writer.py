@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 
 from connectors.aircall.config import AircallConfig
+from connectors.aircall.messages import MESSAGE_SHAPE
 from connectors.hubspot.config import HubSpotConfig
 from connectors.hubspot.streams import CONTACT_PROPERTIES, DEAL_PROPERTIES, GOAL_TARGET_PROPERTIES
 from connectors.landing import LANDING_COLUMNS, landing_line
@@ -26,9 +27,14 @@ from connectors.pipedrive.config import PipedriveConfig
 from connectors.pipedrive.streams import build_pipedrive_streams
 from connectors.registry import config_streams
 from connectors.streams import RecordShape, format_timestamp
+from connectors.twilio.scan import Watermark
+from connectors.twilio.streams import TWILIO_SHAPE
 from connectors.warehouse import STATE_TABLE, create_raw_schema, raw_table
 from sandbox.apis import aircall as aircall_api
 from sandbox.apis import hubspot as hubspot_api
+from sandbox.apis import twilio_render
+from sandbox.apis.aircall_messages_render import latest_events
+from sandbox.apis.aircall_webhooks import envelope
 from sandbox.apis.hubspot import requested_properties
 from sandbox.apis.pipedrive import PipedriveApi
 from sandbox.config import PIPEDRIVE_TOKEN
@@ -38,6 +44,8 @@ from sandbox.world.business import Business
 CHUNK_RECORDS = 100_000
 PIPEDRIVE_TIMED = ("pipedrive/deals", "pipedrive/persons")
 PIPEDRIVE_FULL = ("pipedrive/pipelines", "pipedrive/stages", "pipedrive/users")
+TWILIO_STREAMS = ("twilio/conversations", "twilio/participants", "twilio/messages")
+MESSAGING_STREAMS = (*TWILIO_STREAMS, "aircall/messages")
 INSERT_SQL = """
 INSERT INTO {table} (id, record, modified_at, is_archived, _loaded_at, _run_id)
 SELECT id, CAST(record AS JSON), modified_at, is_archived, now(), ?
@@ -52,7 +60,11 @@ def stream_shapes() -> dict[str, RecordShape]:
         AircallConfig("unused", "unused", base_url="http://127.0.0.1:9"),
     )
     pipedrive = build_pipedrive_streams(PipedriveConfig("unused", base_url="http://127.0.0.1:9"))
-    return {name: stream.shape for name, stream in {**streams, **pipedrive}.items()}
+    shapes = {name: stream.shape for name, stream in {**streams, **pipedrive}.items()}
+    # The messaging streams take no hand-built config; their shapes are module constants.
+    shapes.update({name: TWILIO_SHAPE for name in TWILIO_STREAMS})
+    shapes["aircall/messages"] = MESSAGE_SHAPE
+    return shapes
 
 
 def write_raw(
@@ -61,6 +73,7 @@ def write_raw(
     run_id: str = "raw-writer",
     *,
     pipedrive: bool = False,
+    messaging: bool = False,
 ) -> dict[str, int]:
     """Replace every raw table of ``duckdb_path`` with what a full sync of ``business`` lands.
 
@@ -70,6 +83,10 @@ def write_raw(
         run_id: written to ``_run_id``.
         pipedrive: also write the Pipedrive rendering into ``raw_pipedrive.*`` (the same
             world as a second CRM; off by default so HubSpot-only warehouses stay as they were).
+        messaging: also write the business's threads: Twilio's into ``raw_twilio.*`` as a first
+            sync reading their whole history lands them, Aircall's into ``raw_aircall.messages``
+            as the ingest of every webhook event lands them (one row per message, its latest
+            status). Needs a business built with ``SandboxConfig(messaging=True)`` to hold any.
 
     Returns:
         Rows written per stream.
@@ -79,14 +96,18 @@ def write_raw(
     tables = stream_records(business)
     if pipedrive:
         tables.update(pipedrive_records(business))
+    if messaging:
+        tables.update(messaging_records(business))
     Path(duckdb_path).parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(duckdb_path)) as con, tempfile.TemporaryDirectory() as tmp:
         create_raw_schema(con)
         for stream, records in tables.items():
             con.execute(f"DELETE FROM {raw_table(stream)}")
             written[stream] = _load(con, stream, records, shapes[stream], Path(tmp), run_id)
-        backdate_loaded_at(con, business.calendar.end, pipedrive=pipedrive)
+        backdate_loaded_at(con, business.calendar.end, pipedrive=pipedrive, messaging=messaging)
         cursors = _cursors(con, business, PIPEDRIVE_TIMED if pipedrive else ())
+        if messaging:
+            cursors.update(_twilio_cursors(business))
         for stream, cursor in cursors.items():
             con.execute(
                 f"INSERT OR REPLACE INTO {STATE_TABLE} VALUES (?, ?, now())", [stream, cursor]
@@ -95,7 +116,11 @@ def write_raw(
 
 
 def backdate_loaded_at(
-    con: duckdb.DuckDBPyConnection, end_epoch_s: int, *, pipedrive: bool = False
+    con: duckdb.DuckDBPyConnection,
+    end_epoch_s: int,
+    *,
+    pipedrive: bool = False,
+    messaging: bool = False,
 ) -> None:
     """Set ``_loaded_at`` to when nightly syncs would have landed each row: 02:00 UTC the night
     after the call started or the CRM record changed, never after the end of the year.
@@ -110,7 +135,8 @@ def backdate_loaded_at(
         f"UPDATE raw_aircall.calls SET _loaded_at = least({end}, {night.format(t=started)})"
     )
     timed = ("hubspot/deals", "hubspot/contacts", "hubspot/goal_targets")
-    for stream in (*timed, *(PIPEDRIVE_TIMED if pipedrive else ())):
+    more = (*(PIPEDRIVE_TIMED if pipedrive else ()), *(MESSAGING_STREAMS if messaging else ()))
+    for stream in (*timed, *more):
         con.execute(
             f"UPDATE {raw_table(stream)} SET _loaded_at = "
             f"least({end}, coalesce({night.format(t='modified_at')}, {end}))"
@@ -167,6 +193,26 @@ def pipedrive_records(business: Business) -> dict[str, Iterable[dict[str, Any]]]
             Request("GET", "/v1/users", {}, {"x-api-token": PIPEDRIVE_TOKEN}, b"", "raw-writer")
         ).body)["data"],
     }  # fmt: skip
+
+
+def messaging_records(business: Business) -> dict[str, Iterable[dict[str, Any]]]:
+    """Per messaging stream, what landing every record lands: Twilio's resources as its API
+    renders them, and for each Aircall message its last event without the token (the raw
+    record of ``aircall/messages``)."""
+    threads = business.conversations.carried_by(twilio_render.SOURCE)
+    return {
+        "twilio/conversations": [twilio_render.conversation_json(c) for c in threads],
+        "twilio/participants": [
+            twilio_render.participant_json(c, party)
+            for c in threads
+            for party in twilio_render.parties(c)
+        ],
+        "twilio/messages": [twilio_render.message_json(c, m) for c in threads for m in c.messages],
+        "aircall/messages": [
+            {k: v for k, v in envelope(e.data, "", e.event, e.at).items() if k != "token"}
+            for e in latest_events(business)
+        ],
+    }
 
 
 def _load(con: duckdb.DuckDBPyConnection, stream: str, records: Iterable[dict[str, Any]],
@@ -274,6 +320,18 @@ def _calls(business: Business) -> Iterator[dict[str, Any]]:
     for index in range(store.last_index() + 1):
         for row in store.rows(index):
             yield store.render(row)
+
+
+def _twilio_cursors(business: Business) -> dict[str, str]:
+    """What each Twilio stream stores after a sync at the end of the year: the watermark, and
+    the conversations it saw active (re-read next run)."""
+    threads = business.conversations.carried_by(twilio_render.SOURCE)
+    active = frozenset(
+        twilio_render.conversation_sid(c) for c in threads if twilio_render.state(c) == "active"
+    )
+    through = dt.datetime.fromtimestamp(business.calendar.end, dt.UTC)
+    cursor = Watermark(through, active).dump()
+    return dict.fromkeys(TWILIO_STREAMS, cursor)
 
 
 def _cursors(

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
+from sandbox.apis import aircall_webhooks
 from sandbox.apis.pipedrive_changes import mutate_pipedrive
 from sandbox.apis.pipedrive_records import PipedriveCrm, build_pipedrive
+from sandbox.apis.webhook_delivery import Delivery
 from sandbox.config import (
     AIRCALL_API_ID,
     AIRCALL_API_TOKEN,
@@ -21,6 +24,10 @@ from sandbox.world.business import Business
 from sandbox.world.mutations import mutate
 
 ROOT_VENDORS = frozenset({"hubspot", "aircall"})
+# Pushed sources (source plug-in name -> what the sandbox sends to its receiver).
+WEBHOOK_FEEDS: dict[str, Callable[[Business, str, str], Delivery]] = {
+    "aircall_messages": aircall_webhooks.deliver_world,
+}
 
 
 class RunningSandbox:
@@ -44,6 +51,20 @@ class RunningSandbox:
     def pipedrive(self) -> PipedriveCrm:
         """The business as Pipedrive serves it (shared by every server of this business)."""
         return self.business.rendering("pipedrive", build_pipedrive)
+
+    def deliver_webhooks(self, source_name: str, url: str, token: str) -> Delivery:
+        """Send a pushed source's events of this world to its receiver, as the vendor would
+        (each event until a 2xx, a few of them twice); ``describe()`` the result in one line.
+
+        Args:
+            source_name: the source plug-in's name.
+            url: the receiver's full URL.
+            token: the webhook token the receiver expects.
+
+        Raises:
+            KeyError: the sandbox has no feed for that source.
+        """
+        return WEBHOOK_FEEDS[source_name](self.business, url, token)
 
     def mutate_pipedrive(self, at: int | None = None, **counts: int) -> dict[str, list[int]]:
         """See ``sandbox.apis.pipedrive_changes.mutate_pipedrive`` for the keys."""

@@ -42,5 +42,5 @@ AIRCALL_MESSAGES_SOURCE = SourcePlugin(
     build_streams=build_message_streams,
     raw_totals={"messages": "SELECT count(*) FROM raw_aircall.messages WHERE _deleted_at IS NULL"},
     sandbox_credentials={"AIRCALL_WEBHOOK_TOKEN": SANDBOX_WEBHOOK_TOKEN},
-    webhook=Webhook(app_from_settings, WEBHOOK_PATH),
+    webhook=Webhook(app_from_settings, WEBHOOK_PATH, "AIRCALL_WEBHOOK_TOKEN"),
 )

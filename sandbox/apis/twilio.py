@@ -92,7 +92,7 @@ class TwilioApi:
         if wanted not in (None, "", *STATES):
             return twilio_error(400, 20001, f"Invalid State: {wanted}")
         items: list[Item] = []
-        for conversation in self.business.conversations.conversations:
+        for conversation in self.business.conversations.carried_by(render.SOURCE):
             created = conversation.started_at
             if (lower is not None and created < lower) or (upper is not None and created > upper):
                 continue
@@ -107,7 +107,7 @@ class TwilioApi:
         book = self.business.conversations
         stamp = (book.version, len(book))
         if self._index[0] != stamp:
-            index = {render.conversation_sid(c): c for c in book.conversations}
+            index = {render.conversation_sid(c): c for c in book.carried_by(render.SOURCE)}
             self._index = (stamp, index)
         return self._index[1].get(conversation_sid)
 

@@ -10,6 +10,7 @@ from typing import Any
 from sandbox.config import TWILIO_ACCOUNT_SID
 from sandbox.world.conversations import ConversationFact, MessageFact
 
+SOURCE = "twilio"  # the threads rendered here (ConversationFact.source); Aircall's are webhooks
 # Resource URLs name the vendor host, not the sandbox's: raw records stay the same whatever port
 # the sandbox listens on (only meta.next_page_url, which clients follow, uses the request host).
 TWILIO_HOST = "https://conversations.twilio.com"

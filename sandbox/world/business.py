@@ -12,10 +12,10 @@ from sandbox.world.calls import CallWorld
 from sandbox.world.callstore import CallStore
 from sandbox.world.clock import Calendar
 from sandbox.world.context import JourneyContext
-from sandbox.world.conversations import ConversationBook
+from sandbox.world.conversations import ConversationBook, messaging_endpoints
 from sandbox.world.crm import pipelines
 from sandbox.world.crmbuild import plan_year
-from sandbox.world.messaging import build_conversations
+from sandbox.world.messaging import PlannedWorld, build_conversations
 from sandbox.world.noise import NoiseContext, aircall_contacts, customer_pool
 from sandbox.world.objects import ObjectStore
 from sandbox.world.people import AIRCALL_TEAMS, build_agents
@@ -75,12 +75,20 @@ class Business:
             "numbers": set(),
             "teams": set(),
         }
-        # Drawn last, from their own RNG: messaging on or off leaves every record above as is.
-        self.conversations = (
-            build_conversations(config.seed, self.calendar, self.agents, self.leads)
-            if config.messaging
-            else ConversationBook([])
-        )
+        # Drawn last, from their own RNG, only reading the plans: messaging on or off leaves
+        # every record above as is.
+        self.conversations = ConversationBook([])
+        if config.messaging:
+            mobile_lines = [line.e164 for line in self.lines if line.kind == "mobile"]
+            planned = PlannedWorld(
+                self.calendar,
+                self.agents,
+                self.leads,
+                messaging_endpoints(mobile_lines),
+                plans.deals,
+                plans.calls_by_day,
+            )
+            self.conversations = build_conversations(config.seed, planned)
         self.lock = threading.RLock()  # serialises mutations against each other
         self._renderings: dict[str, Any] = {}
         self.mutation_count = 0
@@ -142,9 +150,11 @@ class Business:
             return {}
         book = self.conversations
         return {
-            "twilio/conversations": len(book),
-            "twilio/participants": book.party_count(),
-            "twilio/messages": book.message_count(),
+            "twilio/conversations": len(book.carried_by("twilio")),
+            "twilio/participants": book.party_count("twilio"),
+            "twilio/messages": book.message_count("twilio"),
+            # One raw row per message, however many events (status updates, redeliveries).
+            "aircall/messages": book.message_count("aircall"),
         }
 
     def aircall_users(self) -> list[Any]:

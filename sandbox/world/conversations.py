@@ -1,19 +1,54 @@
-"""Messaging facts: WhatsApp and SMS threads between leads and the business, vendor-neutral.
+"""Messaging facts: WhatsApp and SMS threads between leads and the business.
 
-The facts say who wrote what and when; each vendor API renders them its own way (Twilio
-Conversations as conversations/participants/messages, Aircall as message webhooks).
+The facts say who wrote what and when, and which vendor carries the thread (its ``source``);
+each vendor API renders its own threads its own way (Twilio Conversations as
+conversations/participants/messages, Aircall as message webhooks).
 ``sandbox/world/messaging.py`` draws them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-# Two of the company's Aircall mobile lines also send messages, so that a business line of a
-# conversation is a line the telephony source knows ("Mobile commercial", "Mobile terrain").
-WHATSAPP_ENDPOINT = "+33644556677"
-SMS_ENDPOINT = "+33756781234"
+# The company's own Twilio senders, bought for messaging: not Aircall lines, so the telephony
+# source does not know them. Aircall's native messaging runs on its mobile lines instead
+# (``messaging_endpoints``).
+TWILIO_WHATSAPP_SENDER = "+33159284700"
+TWILIO_SMS_NUMBER = "+33638291045"
+TWILIO_ENDPOINTS = {"whatsapp": TWILIO_WHATSAPP_SENDER, "sms": TWILIO_SMS_NUMBER}
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """A business number that sends and receives messages.
+
+    Attributes:
+        source: the vendor that carries its threads: ``twilio`` or ``aircall``.
+        address: its E.164 number.
+        channels: what it carries (``whatsapp``, ``sms``); one number may carry both.
+    """
+
+    source: str
+    address: str
+    channels: tuple[str, ...]
+
+
+def messaging_endpoints(mobile_lines: Sequence[str]) -> tuple[Endpoint, ...]:
+    """Twilio's two senders, then Aircall native messaging on the company's mobile lines.
+
+    Args:
+        mobile_lines: E.164 numbers of the Aircall mobile lines, in line order. The first also
+            carries WhatsApp (one WhatsApp Business account per company is the common case).
+    """
+    twilio = tuple(
+        Endpoint("twilio", address, (channel,)) for channel, address in TWILIO_ENDPOINTS.items()
+    )
+    aircall = tuple(
+        Endpoint("aircall", address, ("whatsapp", "sms") if number == 0 else ("sms",))
+        for number, address in enumerate(mobile_lines)
+    )
+    return twilio + aircall
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +83,7 @@ class ConversationFact:
 
     Attributes:
         conversation_id: 1, 2, ... in order of the first message.
+        source: the vendor that carries it, ``twilio`` or ``aircall`` (from its endpoint).
         channel: ``whatsapp`` or ``sms``.
         business_address: E.164 number of the business endpoint.
         customer_address: E.164 number of the customer.
@@ -57,6 +93,7 @@ class ConversationFact:
     """
 
     conversation_id: int
+    source: str
     channel: str
     business_address: str
     customer_address: str
@@ -98,12 +135,19 @@ class ConversationBook:
     def get(self, conversation_id: int) -> ConversationFact | None:
         return self._by_id.get(conversation_id)
 
-    def message_count(self) -> int:
-        return sum(len(c.messages) for c in self.conversations)
+    def carried_by(self, source: str) -> list[ConversationFact]:
+        """The threads one vendor carries, in order."""
+        return [c for c in self.conversations if c.source == source]
 
-    def party_count(self) -> int:
-        """The customer plus each agent who wrote, over every thread."""
-        return sum(1 + len(c.agent_emails()) for c in self.conversations)
+    def message_count(self, source: str | None = None) -> int:
+        """Messages of every thread, or of one vendor's."""
+        chosen = self.conversations if source is None else self.carried_by(source)
+        return sum(len(c.messages) for c in chosen)
+
+    def party_count(self, source: str | None = None) -> int:
+        """The customer plus each agent who wrote, over every thread (or one vendor's)."""
+        chosen = self.conversations if source is None else self.carried_by(source)
+        return sum(1 + len(c.agent_emails()) for c in chosen)
 
     def add_message(
         self,
@@ -144,11 +188,15 @@ class ConversationBook:
         agent_email: str | None = None,
         lead_key: int | None = None,
     ) -> ConversationFact:
-        """Open a new thread with its first message."""
-        endpoint = WHATSAPP_ENDPOINT if channel == "whatsapp" else SMS_ENDPOINT
+        """Open a new Twilio thread with its first message (tests write their own threads)."""
         conversation_id = max(self._by_id, default=0) + 1
         conversation = ConversationFact(
-            conversation_id, channel, endpoint, customer_address, lead_key
+            conversation_id,
+            "twilio",
+            channel,
+            TWILIO_ENDPOINTS[channel],
+            customer_address,
+            lead_key,
         )
         self.conversations.append(conversation)
         self._by_id[conversation_id] = conversation

@@ -73,11 +73,12 @@ def size_named(name: str) -> Size:
         raise ValueError(f"unknown size {name!r}: use one of {', '.join(SIZES)}") from None
 
 
-def size_business(size: Size, seed: int, as_of: dt.date) -> Business:
-    """Build the sandbox business of a size (deterministic in size, seed and as_of)."""
+def size_business(size: Size, seed: int, as_of: dt.date, messaging: bool = False) -> Business:
+    """Build the sandbox business of a size (deterministic in size, seed and as_of), with its
+    WhatsApp/SMS threads when ``messaging``."""
     from sandbox.world.business import Business  # business imports sizes for typing
 
-    config = SandboxConfig(seed=seed, scale=size.lead_scale, as_of=as_of)
+    config = SandboxConfig(seed=seed, scale=size.lead_scale, as_of=as_of, messaging=messaging)
     return Business(config, staffing(size, seed, Calendar.ending(as_of)))
 
 

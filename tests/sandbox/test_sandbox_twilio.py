@@ -15,7 +15,7 @@ from sandbox_testkit import AS_OF
 from sandbox import Business, RunningSandbox, SandboxConfig, start_sandbox
 from sandbox.apis.twilio_render import conversation_sid
 from sandbox.config import TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN
-from sandbox.world.conversations import SMS_ENDPOINT, WHATSAPP_ENDPOINT
+from sandbox.world.conversations import TWILIO_SMS_NUMBER, TWILIO_WHATSAPP_SENDER
 
 TWILIO_AUTH = (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)
 MESSAGING = SandboxConfig(seed=7, scale=0.1, as_of=AS_OF, messaging=True)
@@ -68,6 +68,7 @@ def test_twilio_messaging_flag_leaves_the_crm_and_calls_byte_identical() -> None
         "twilio/conversations",
         "twilio/participants",
         "twilio/messages",
+        "aircall/messages",
     }
 
 
@@ -124,7 +125,7 @@ def test_twilio_paging_reads_every_conversation_once_in_creation_order(
     records = _page_through(url, "conversations")
     # then
     sids = [record["sid"] for record in records]
-    assert len(sids) == len(set(sids)) == len(chat_business.conversations)
+    assert len(sids) == len(set(sids)) == len(chat_business.conversations.carried_by("twilio"))
     created = [record["date_created"] for record in records]
     assert created == sorted(created)
 
@@ -144,7 +145,8 @@ def test_twilio_filters_on_creation_date_and_state(
     assert all(c["date_created"][:10] <= day for c in until.json()["conversations"])
     assert f"StartDate={day}" in (since.json()["meta"]["next_page_url"] or f"StartDate={day}")
     assert active and {c["state"] for c in active} == {"active"}
-    expected = sum(1 for c in chat_business.conversations.conversations if c.closed_at is None)
+    threads = chat_business.conversations.carried_by("twilio")
+    expected = sum(1 for c in threads if c.closed_at is None)
     assert len(active) == expected
     assert _get(chat_sandbox, "", StartDate="yesterday").json()["code"] == 20001
     assert _get(chat_sandbox, "", State="open").status_code == 400
@@ -154,7 +156,7 @@ def test_twilio_participants_bind_the_customer_and_name_agents_by_email(
     chat_sandbox: RunningSandbox, chat_business: Business
 ) -> None:
     # given
-    facts = chat_business.conversations.conversations
+    facts = chat_business.conversations.carried_by("twilio")
     fact = next(c for c in facts if c.channel == "whatsapp" and c.agent_emails())
     sms = next(c for c in facts if c.channel == "sms")
     # when
@@ -170,7 +172,7 @@ def test_twilio_participants_bind_the_customer_and_name_agents_by_email(
     assert customer["messaging_binding"] == {
         "type": "whatsapp",
         "address": f"whatsapp:{fact.customer_address}",
-        "proxy_address": f"whatsapp:{WHATSAPP_ENDPOINT}",
+        "proxy_address": f"whatsapp:{TWILIO_WHATSAPP_SENDER}",
     }
     assert sorted(a["identity"] for a in agents) == sorted(fact.agent_emails())
     assert all(a["messaging_binding"] is None for a in agents)
@@ -178,7 +180,7 @@ def test_twilio_participants_bind_the_customer_and_name_agents_by_email(
     assert binding == {
         "type": "sms",
         "address": sms.customer_address,
-        "proxy_address": SMS_ENDPOINT,
+        "proxy_address": TWILIO_SMS_NUMBER,
     }
 
 
@@ -188,7 +190,7 @@ def test_twilio_messages_carry_authors_in_index_order(
     # given
     fact = next(
         c
-        for c in chat_business.conversations.conversations
+        for c in chat_business.conversations.carried_by("twilio")
         if {m.author_kind for m in c.messages} == {"customer", "agent", "auto"}
     )
     sid = conversation_sid(fact)
