@@ -65,6 +65,10 @@ def test_sandbox_recomputation_is_not_vacuous(
     assert any(o.status == "won" for o in warehouse.opportunities)
     assert any(len(o.leads) > 1 for o in warehouse.opportunities)
     assert warehouse.raw.goals
+    # messaging from both sources, as first touches too
+    assert {c.id.split(":")[0] for c in warehouse.conversations} == {"twilio", "aircall"}
+    channels = {lead.channel.channel for lead in warehouse.leads.values()}
+    assert {"whatsapp", "sms", "outbound_message"} <= channels
 
 
 def test_pipedrive_recomputation_reads_pipedrive(

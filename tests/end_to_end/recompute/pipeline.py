@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from connectors.transport import DEFAULT_TRANSPORT
+
 from . import fixture
 from .settings import Settings, read_seeds
 
@@ -37,13 +39,16 @@ class BuiltWarehouse:
 
 
 def sync_sandbox(path: Path) -> None:
-    """Start the sandbox at a small fixed scale and sync every stream into `path`."""
+    """Start the sandbox at a small fixed scale, messaging on, and sync every stream into `path`:
+    HubSpot, Aircall and Twilio over HTTP, Aircall messages through a real webhook receiver."""
     from connectors.aircall.config import AircallConfig
     from connectors.hubspot.config import HubSpotConfig
-    from connectors.registry import config_streams, sync_stream
+    from connectors.registry import config_streams, source_named, sync_stream
+    from orchestration.webhooks import receiver_in_thread
     from sandbox import SandboxConfig, start_sandbox
 
-    with start_sandbox(SandboxConfig(seed=SEED, scale=SCALE, as_of=AS_OF)) as sandbox:
+    config = SandboxConfig(seed=SEED, scale=SCALE, as_of=AS_OF, messaging=True)
+    with start_sandbox(config) as sandbox:
         streams = config_streams(
             HubSpotConfig("sandbox-hubspot-token", base_url=sandbox.base_url),
             AircallConfig(
@@ -54,6 +59,20 @@ def sync_sandbox(path: Path) -> None:
                 start_date=AS_OF - timedelta(days=400),
             ),
         )
+        twilio = source_named("twilio")
+        environ = {
+            **twilio.sandbox_credentials,
+            "TWILIO_CONVERSATIONS_BASE_URL": sandbox.base_url_for("twilio"),
+            "TWILIO_HISTORY_DAYS": str((date.today() - AS_OF).days + 400),
+        }
+        streams |= twilio.streams(environ, DEFAULT_TRANSPORT)
+        pushed = source_named("aircall_messages")
+        folder = str(path.parent / "landing")
+        landing = {**pushed.sandbox_credentials, "WEBHOOK_LANDING_DIR": folder}
+        settings = pushed.settings(landing)
+        with receiver_in_thread(pushed, settings) as url:
+            sandbox.deliver_webhooks(pushed.name, url, settings["AIRCALL_WEBHOOK_TOKEN"])
+        streams |= pushed.streams(landing, DEFAULT_TRANSPORT)
         for stream in streams.values():
             sync_stream(stream, path, "recomputation-test")
 
