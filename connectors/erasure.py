@@ -10,7 +10,8 @@ What "removed" means is each vendor's to say: a source plug-in lists an ``Erasur
 raw table holding customer data (``SourcePlugin.erasure``; docs/architecture.md, "GDPR
 erasure"). A rule for the records that *are* people (CRM contacts) turns an erased one into a
 tombstone under an opaque id, so the vendor's count still reconciles; rules for activity
-(calls, deals) drop the person's identifiers and keep the company's record.
+(calls, deals, messages) drop the person's identifiers, or put the person's ``erased_token`` in
+their place where activity is grouped per customer, and keep the company's record.
 """
 
 import functools
@@ -27,6 +28,15 @@ import phonenumbers
 ERASURES_TABLE = "raw_meta.erasures"
 KINDS = ("contact_id", "email", "phone")
 ANONYMOUS_NUMBER = "anonymous"
+ERASED_PREFIX = "erased:"
+# The digest's hex digits written as letters a-p. libphonenumber starts a number at the first
+# digit anywhere in a string and reads further letters as keypad digits (vanity numbers), so
+# 3 % of hex tokens parse as a valid FR number (8 % in FR, GB or US); with no digit, none can.
+_HEX_AS_LETTERS = str.maketrans("0123456789", "ghijklmnop")
+ERASED_TOKEN_LETTERS = 12
+# Messaging sources write a WhatsApp customer's number with this prefix, and the models read the
+# channel from it: a token stands in for the number only, behind the prefix as written.
+WHATSAPP_PREFIX = "whatsapp:"
 MIN_PHONE_DIGITS = 6
 _KEY_ID_LABEL = b"kpi-pipeline erasure register key id"
 
@@ -93,6 +103,15 @@ def normalise_phone(text: str, region: str) -> str | None:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     digits = re.sub(r"\D", "", text)
     return digits if len(digits) >= MIN_PHONE_DIGITS else None
+
+
+def split_whatsapp_prefix(address: object) -> tuple[str, str]:
+    """(prefix as written, the rest): ``WhatsApp:+336…`` → (``WhatsApp:``, ``+336…``); a
+    plain address has an empty prefix."""
+    text = "" if address is None else str(address).strip()
+    if text.casefold().startswith(WHATSAPP_PREFIX):
+        return text[: len(WHATSAPP_PREFIX)], text[len(WHATSAPP_PREFIX) :]
+    return "", text
 
 
 def create_register(con: duckdb.DuckDBPyConnection) -> None:
@@ -185,10 +204,22 @@ class Scrubber:
 
     def tombstone_id(self, contact_id: object) -> str:
         """The opaque id an erased person lands under."""
-        assert self.config is not None
-        digest = self.config.digest("contact_id", contact_id) or "0"
         # Negative: never a vendor id, and still numeric for models that order ids as numbers.
-        return f"-{int(digest[:15], 16)}"
+        return f"-{int(self._digest('contact_id', contact_id)[:15], 16)}"
+
+    def erased_token(self, kind: str, value: object) -> str:
+        """The opaque stand-in for an erased identifier kept in an activity record.
+
+        The same identifier gives the same token in every record and run (a phone in any
+        format), so models that group activity per customer still cut it the same way; it holds
+        no digit, so it never parses as a phone number and matches no lead.
+        """
+        letters = self._digest(kind, value)[:ERASED_TOKEN_LETTERS].translate(_HEX_AS_LETTERS)
+        return ERASED_PREFIX + letters
+
+    def _digest(self, kind: str, value: object) -> str:
+        assert self.config is not None
+        return self.config.digest(kind, value) or "0"
 
 
 class ErasureRule(Protocol):

@@ -1,5 +1,6 @@
 """The ``aircall_messages`` plug-in: Aircall messages landed by the webhook receiver."""
 
+from connectors.aircall.erasure import MESSAGE_ERASURE
 from connectors.aircall.messages import MessagesStream
 from connectors.aircall.webhooks import DEFAULT_LANDING_DIR, WEBHOOK_PATH, app_from_settings
 from connectors.sources import SourcePlugin, SourceSettings, Variable, Webhook
@@ -43,4 +44,5 @@ AIRCALL_MESSAGES_SOURCE = SourcePlugin(
     raw_totals={"messages": "SELECT count(*) FROM raw_aircall.messages WHERE _deleted_at IS NULL"},
     sandbox_credentials={"AIRCALL_WEBHOOK_TOKEN": SANDBOX_WEBHOOK_TOKEN},
     webhook=Webhook(app_from_settings, WEBHOOK_PATH, "AIRCALL_WEBHOOK_TOKEN"),
+    erasure=MESSAGE_ERASURE,
 )

@@ -4,6 +4,7 @@ from connectors.sources import SourcePlugin, SourceSettings, Variable
 from connectors.streams import Stream
 from connectors.transport import Transport
 from connectors.twilio.client import build_twilio_client
+from connectors.twilio.erasure import ERASURE
 from connectors.twilio.scan import TwilioOptions
 from connectors.twilio.streams import build_twilio_streams
 
@@ -63,4 +64,5 @@ SOURCE = SourcePlugin(
         "TWILIO_ACCOUNT_SID": SANDBOX_ACCOUNT_SID,
         "TWILIO_AUTH_TOKEN": SANDBOX_AUTH_TOKEN,
     },
+    erasure=ERASURE,
 )
