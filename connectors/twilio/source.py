@@ -3,6 +3,7 @@
 from connectors.sources import SourcePlugin, SourceSettings, Variable
 from connectors.streams import Stream
 from connectors.transport import Transport
+from connectors.twilio.check import check_twilio
 from connectors.twilio.client import build_twilio_client
 from connectors.twilio.scan import TwilioOptions
 from connectors.twilio.streams import build_twilio_streams
@@ -59,4 +60,5 @@ SOURCE = SourcePlugin(
         "TWILIO_ACCOUNT_SID": SANDBOX_ACCOUNT_SID,
         "TWILIO_AUTH_TOKEN": SANDBOX_AUTH_TOKEN,
     },
+    check=check_twilio,
 )
