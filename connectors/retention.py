@@ -26,14 +26,17 @@ class PruneReport:
 
     landing_runs: list[Path] = field(default_factory=list)
     dbt_runs: list[Path] = field(default_factory=list)
+    run_logs: list[Path] = field(default_factory=list)
     bytes_freed: int = 0
 
     def describe(self) -> str:
-        """One line: ``pruned 9 landing folders, 2 dbt target folders (25.1 MB)``."""
+        """One line: ``pruned 9 landing folders, 2 dbt target folders, 1 run log (25.1 MB)``."""
         megabytes = self.bytes_freed / 1_000_000
+        logs = len(self.run_logs)
         return (
             f"pruned {len(self.landing_runs)} landing folders, "
-            f"{len(self.dbt_runs)} dbt target folders ({megabytes:.1f} MB)"
+            f"{len(self.dbt_runs)} dbt target folders, {logs} run log{'' if logs == 1 else 's'} "
+            f"({megabytes:.1f} MB)"
         )
 
 
@@ -97,6 +100,31 @@ def prune_dbt_targets(
     ]
     runs.sort(key=_newest, reverse=True)
     _remove(runs[keep:], report.dbt_runs, report)
+    return report
+
+
+def prune_run_logs(
+    log_dir: str | Path, keep: int = 30, report: PruneReport | None = None
+) -> PruneReport:
+    """Keep the ``keep`` newest ``run-*.log`` files of ``log_dir`` (one per pipeline run).
+
+    Raises:
+        ValueError: ``keep`` below 1 (the latest run's log is the one an operator reads).
+    """
+    if keep < 1:
+        raise ValueError(f"keep must be 1 or more, got {keep}")
+    report = report or PruneReport()
+    folder = Path(log_dir)
+    logs = sorted(
+        (path for path in (folder.glob("run-*.log") if folder.is_dir() else []) if path.is_file()),
+        key=lambda path: path.stat().st_mtime,
+        reverse=True,
+    )
+    for path in logs[keep:]:
+        size = path.stat().st_size
+        path.unlink(missing_ok=True)
+        report.run_logs.append(path)
+        report.bytes_freed += size
     return report
 
 

@@ -59,6 +59,10 @@ class SourceSettings(Mapping[str, str]):
 
 StreamBuilder = Callable[[SourceSettings, Transport], dict[str, Stream]]
 
+# One cheap authenticated request with a source's settings; returns what it proved ("token
+# accepted") and raises a ConnectorError whose message names the variable to fix.
+ConnectionCheck = Callable[[SourceSettings, Transport], str]
+
 
 @dataclass(frozen=True, slots=True)
 class Webhook:
@@ -106,6 +110,9 @@ class SourcePlugin:
             its raw tables exist and its connector runs, but no run enables it.
         config_type: the vendor's frozen config class, for callers that build one by hand
             (tests, benchmarks); ``streams_from_config`` turns one into streams.
+        check: the connection check `kpi-pipeline check` (and every run, before extracting)
+            makes: one cheap request proving the credentials and the base URL; None for
+            sources nothing is requested from (webhook landings).
     """
 
     name: str
@@ -124,6 +131,7 @@ class SourcePlugin:
     models_ready: bool = True
     config_type: type | None = field(default=None, repr=False)
     streams_from_config: Callable[[Any], dict[str, Stream]] | None = field(default=None, repr=False)
+    check: ConnectionCheck | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -171,3 +179,17 @@ class SourcePlugin:
     def streams(self, environ: Mapping[str, str], transport: Transport) -> dict[str, Stream]:
         """Build this source's streams from the environment."""
         return self.build_streams(self.settings(environ), transport)
+
+    def check_connection(self, environ: Mapping[str, str], transport: Transport) -> str:
+        """Reach the source once with the settings of ``environ``.
+
+        Returns:
+            What the request proved, for the operator (never a secret).
+
+        Raises:
+            ConnectorError: the credentials were refused, the base URL is wrong or unreachable,
+                or the vendor is down; the message says which variable to fix.
+        """
+        if self.check is None:
+            return "nothing to reach: its records are pushed to the webhook receiver"
+        return self.check(self.settings(environ), transport)

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from connectors.registry import SOURCES
-from orchestration.pipeline_run import DEFAULT_SANDBOX_CRM, RunSummary
+from orchestration.pipeline_run import DEFAULT_SANDBOX_CRM
 from orchestration.run_lock import ConcurrentRunError
 from orchestration.settings import MissingConfigurationError
 
@@ -46,6 +46,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="rebuild dbt's incremental models from scratch (after changing DEFAULT_PHONE_REGION "
         "or REPORTING_TIMEZONE)",
+    )
+    run.add_argument(
+        "--verbose",
+        action="store_true",
+        help="also stream the full run log (Dagster events, connectors, dbt) to stderr",
+    )
+
+    commands.add_parser(
+        "check",
+        help="validate the configuration and reach every source and publication target once",
     )
 
     sandbox = commands.add_parser("sandbox", help="serve every sandbox vendor API")
@@ -120,76 +130,28 @@ def add_forget_parser(commands: argparse._SubParsersAction) -> None:
     )
 
 
-def print_summary(summary: RunSummary) -> None:
-    """The closing report: per-stream volumes, dbt outcome, and what failed."""
-    print("\nIngest")
-    for stream, metadata in summary.streams:
-        print(
-            f"  {stream:<24} {metadata.get('records', 0):>9,} records "
-            f"{metadata.get('pages', 0):>6,} pages  +{metadata.get('inserted', 0):,} inserted "
-            f"~{metadata.get('updated', 0):,} updated  {metadata.get('elapsed_seconds', 0):.1f} s"
-        )
-    print(f"dbt: {summary.models_built} models/seeds materialised")
-    if summary.publication:
-        publication = summary.publication
-        print(f"Published version {publication['version']}: {publication['rows']:,} rows")
-        print(f"  to {publication['locations']}")
-    else:
-        print("Nothing published: consumers keep the previous publication.")
-    print(f"Checks: {summary.checks_passed} passed, {len(summary.checks_failed)} failed")
-    for name in summary.checks_failed:
-        print(f"  FAILED check {name}")
-    for step in summary.failed_steps:
-        print(f"  FAILED step {step}")
-    verdict = "succeeded" if summary.success else "FAILED"
-    print(f"Pipeline {verdict} in {summary.elapsed_seconds:.1f} s")
-
-
 def run_command(args: argparse.Namespace) -> int:
     """Run the pipeline; every non-zero exit is also posted to ALERT_WEBHOOK_URL when set."""
-    from orchestration.alerts import alert_cli_failure
+    from orchestration.run_command import run_from_cli
 
-    code, reason, run_id = _run_and_report(args)
-    if code != 0:
-        alert_cli_failure(code, reason, run_id)
-    return code
+    return run_from_cli(args).code
 
 
-def _run_and_report(args: argparse.Namespace) -> tuple[int, str, str]:
-    """Exit code (see README, exit codes), a one-line failure reason, and the Dagster run id."""
-    from orchestration.config_check import deadline_minutes
-    from orchestration.pipeline_run import run_pipeline
-    from orchestration.run_control import stop_exit_code
-    from orchestration.settings import load_dotenv_file, setting
+def check_command(_: argparse.Namespace) -> int:
+    """One line per configuration problem, source and target; 0 only when all pass."""
+    from orchestration.exit_codes import EXIT_SUCCESS, KIND_CODES
+    from orchestration.preflight import check_lines, format_lines
+    from orchestration.settings import load_dotenv_file
 
     load_dotenv_file()
-    deadline = args.deadline or deadline_minutes(setting("RUN_DEADLINE_MINUTES"))
-    try:
-        summary = run_pipeline(
-            sandbox=args.sandbox,
-            scale=args.scale,
-            seed=args.seed,
-            full_refresh=args.full_refresh,
-            deadline_minutes=deadline,
-            crm=args.crm,
-        )
-    except MissingConfigurationError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2, f"configuration: {error}", ""
-    except ConcurrentRunError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 3, str(error), ""
-    print_summary(summary)
-    if summary.success:
-        return 0, "", summary.run_id
-    if summary.stopped:
-        print(f"Run stopped: {summary.stopped}; nothing published.", file=sys.stderr)
-        reason = f"stopped ({summary.stopped}) before publishing"
-        return stop_exit_code(summary.stopped), reason, summary.run_id
-    for error in summary.errors:
-        print(f"  {error}", file=sys.stderr)
-    reason = "; ".join(summary.errors[:10] + summary.checks_failed[:10]) or "failed"
-    return 1, reason, summary.run_id
+    lines = check_lines(os.environ)
+    print("\n".join(format_lines(lines)))
+    failed = [line for line in lines if not line.ok]
+    if not failed:
+        print("All checks passed: `kpi-pipeline run` may start.")
+        return EXIT_SUCCESS
+    print(f"{len(failed)} check(s) failed: fix what each says, then `kpi-pipeline check` again.")
+    return KIND_CODES[failed[0].kind]
 
 
 def sandbox_command(args: argparse.Namespace) -> int:
@@ -319,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handlers = {
         "run": run_command,
+        "check": check_command,
         "sandbox": sandbox_command,
         "prepare": prepare_command,
         "report": report_command,

@@ -17,16 +17,21 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from orchestration.seed_files import (
+    SEED_DECLARATIONS,
+    SEED_FILES,
+    SHIPPED_SEEDS_DIR,
+    configured_seed_files,
+)
 from orchestration.settings import (
-    PROJECT_ROOT,
     MissingConfigurationError,
     missing_variables,
     setting,
     source_problems,
 )
 
-SEEDS_DIR = PROJECT_ROOT / "dbt_project" / "seeds"
-SEEDS_SCHEMA = SEEDS_DIR / "_seeds__models.yml"
+SEEDS_DIR = SHIPPED_SEEDS_DIR
+SEEDS_SCHEMA = SEED_DECLARATIONS
 
 
 class ConfigurationError(MissingConfigurationError):
@@ -154,40 +159,60 @@ def _folder_problem(name: str, folder: Path, role: str) -> str | None:
     return None
 
 
-def seed_problems(seeds_dir: Path = SEEDS_DIR, schema: Path = SEEDS_SCHEMA) -> list[str]:
+def seed_problems(
+    seeds_dir: Path | None = None,
+    schema: Path = SEEDS_SCHEMA,
+    environ: Mapping[str, str] | None = None,
+) -> list[str]:
     """Each seed's header must equal its declared columns (names, order) and each value parse as
-    the declared type: dbt would otherwise load an existing table's columns by position."""
+    the declared type: dbt would otherwise load an existing table's columns by position.
+
+    Args:
+        seeds_dir: a folder holding every seed file; by default each file is read where its
+            variable (CHANNEL_MAPPING_FILE, ...) points, else the shipped example.
+        schema: the seed declarations.
+        environ: the environment naming the files (os.environ by default).
+    """
     try:
         declared = yaml.safe_load(schema.read_text(encoding="utf-8"))["seeds"]
     except (OSError, KeyError, TypeError, yaml.YAMLError) as error:
         return [f"{schema}: cannot read the seed declarations ({error})"]
+    files = {seed.name: seed for seed in SEED_FILES}
+    configured = {seed.name for seed in configured_seed_files(environ)}
     problems: list[str] = []
     for seed in declared:
         column_types = (seed.get("config") or {}).get("column_types") or {}
-        path = seeds_dir / f"{seed['name']}.csv"
-        problems += _seed_file_problems(path, column_types)
+        name = seed["name"]
+        if seeds_dir is not None or name not in files:
+            path = (seeds_dir or SEEDS_DIR) / f"{name}.csv"
+            label = str(path)
+        else:
+            path = files[name].path(environ)
+            label = f"{files[name].variable} ({path})" if name in configured else str(path)
+        problems += _seed_file_problems(path, column_types, label)
     return problems
 
 
-def _seed_file_problems(path: Path, column_types: Mapping[str, str]) -> list[str]:
+def _seed_file_problems(path: Path, column_types: Mapping[str, str], label: str) -> list[str]:
     try:
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.reader(handle))
     except (OSError, UnicodeDecodeError, csv.Error) as error:
-        return [f"{path}: cannot read ({error})"]
+        return [f"{label}: cannot read ({error})"]
     expected = list(column_types)
     header = [name.strip() for name in rows[0]] if rows else []
     if header != expected:
-        return [f"{path}: header is {','.join(header) or '(empty)'}; expected {','.join(expected)}"]
+        found = ",".join(header) or "(empty)"
+        return [f"{label}: header is {found}; expected {','.join(expected)}"]
     problems = []
     for number, row in enumerate(rows[1:], start=2):
         if len(row) != len(expected):
-            problems.append(f"{path} line {number}: {len(row)} values for {len(expected)} columns")
+            problems.append(f"{label} line {number}: {len(row)} values for {len(expected)} columns")
             continue
         for column, value in zip(expected, row, strict=True):
             if value.strip() and not _parses_as(value.strip(), column_types[column]):
                 kind = column_types[column]
-                problems.append(f"{path} line {number}: {column}={value!r} is not a {kind}")
+                problems.append(f"{label} line {number}: {column}={value!r} is not a {kind}")
     return problems
 
 
@@ -225,6 +250,6 @@ def require_valid_configuration(
         missing = missing_variables(environ)
         problems += [f"{item.name}: not set ({item.meaning})" for item in missing]
         problems += source_problems(environ)
-    problems += setting_problems(environ, check_urls=real_run) + seed_problems()
+    problems += setting_problems(environ, check_urls=real_run) + seed_problems(environ=environ)
     if problems:
         raise ConfigurationError(problems)

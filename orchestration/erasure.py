@@ -20,6 +20,7 @@ from connectors.erasure import ErasureConfig, ErasureKeyError, load_scrubber
 from connectors.forget import ErasureReport, Subject, forget
 from orchestration.project import DBT_EXECUTABLE, DBT_PROJECT_DIR
 from orchestration.run_lock import warehouse_lock
+from orchestration.seed_files import dbt_seed_args
 from orchestration.settings import MissingConfigurationError, setting
 
 ERASURE_KEY_VARIABLE = "ERASURE_KEY"
@@ -112,6 +113,7 @@ def rebuild_marts(duckdb_path: Path) -> str:
         DBT_EXECUTABLE, "build", "--full-refresh", "--quiet",
         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
         "--target-path", str(target), "--log-path", str(target / "logs"),
+        *dbt_seed_args(duckdb_path),  # the team's configured seed files, as in every run
     ]  # fmt: skip
     environment = os.environ | {"DUCKDB_PATH": str(duckdb_path)}
     done = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)

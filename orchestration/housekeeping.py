@@ -1,4 +1,5 @@
-"""After a successful run: prune landing files and old dbt artefacts (connectors/retention.py).
+"""After a successful run: prune landing files, old dbt artefacts and old run logs
+(connectors/retention.py).
 
 Called by ``kpi-pipeline run`` once the run succeeded, and by the ``housekeeping_after_success``
 sensor for runs launched by the Dagster daemon. Only a successful run prunes: every
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from connectors.retention import PruneReport, prune_dbt_targets, prune_landing
+from connectors.retention import PruneReport, prune_dbt_targets, prune_landing, prune_run_logs
 from orchestration.project import DBT_PROJECT_DIR
 from orchestration.run_lock import ConcurrentRunError, warehouse_lock
 from orchestration.schedules import refresh_kpis_job
@@ -21,8 +22,8 @@ class RetentionSettingError(ValueError):
     """A retention variable is not a number in range; the message names it."""
 
 
-def retention_settings() -> tuple[float, int]:
-    """(LANDING_RETENTION_DAYS, DBT_TARGET_RUNS_KEPT), checked.
+def retention_settings() -> tuple[float, int, int]:
+    """(LANDING_RETENTION_DAYS, DBT_TARGET_RUNS_KEPT, RUN_LOGS_KEPT), checked.
 
     Raises:
         RetentionSettingError: naming the variable and what it accepts.
@@ -40,13 +41,19 @@ def retention_settings() -> tuple[float, int]:
         raise RetentionSettingError(
             f"DBT_TARGET_RUNS_KEPT must be a whole number >= 1, got {kept_text!r}"
         )
-    return days, int(kept_text)
+    logs_text = setting("RUN_LOGS_KEPT")
+    if not logs_text.isdigit() or int(logs_text) < 1:
+        raise RetentionSettingError(f"RUN_LOGS_KEPT must be a whole number >= 1, got {logs_text!r}")
+    return days, int(kept_text), int(logs_text)
 
 
 def run_housekeeping(duckdb_path: Path, target_dir: Path | None = None) -> PruneReport:
     """Prune what a successful run no longer needs; call it holding the warehouse lock."""
-    days, kept = retention_settings()
+    from orchestration.run_log import run_log_dir
+
+    days, kept, logs_kept = retention_settings()
     report = prune_landing(duckdb_path.parent, keep_days=days)
+    report = prune_run_logs(run_log_dir(), keep=logs_kept, report=report)
     return prune_dbt_targets(target_dir or DBT_PROJECT_DIR / "target", keep=kept, report=report)
 
 

@@ -84,12 +84,16 @@ class PublishResource(dg.ConfigurableResource):
 
     def targets(self) -> list[Target]:
         """The configured targets: CSV folder, DuckDB reader file, then PostgreSQL and GCS."""
+        return [target for target, _ in self.configured_targets()]
+
+    def configured_targets(self) -> list[tuple[Target, str]]:
+        """Each target with the variables that configure it, to name in what to fix."""
         export_dir = Path(self.export_dir or setting("EXPORT_DIR")).resolve()
         reader = self.reader_duckdb_path or setting("READER_DUCKDB_PATH")
         reader_path = Path(reader).resolve() if reader else export_dir / "kpis.duckdb"
-        targets: list[Target] = [
-            CsvFolderTarget(CsvFolderConfig(export_dir)),
-            DuckDbFileTarget(DuckDbFileConfig(reader_path)),
+        targets: list[tuple[Target, str]] = [
+            (CsvFolderTarget(CsvFolderConfig(export_dir)), "EXPORT_DIR"),
+            (DuckDbFileTarget(DuckDbFileConfig(reader_path)), "READER_DUCKDB_PATH or EXPORT_DIR"),
         ]
         dsn = dg.EnvVar("LOOKER_PG_DSN").get_value()
         if dsn:
@@ -100,13 +104,14 @@ class PublishResource(dg.ConfigurableResource):
                 schema=setting("LOOKER_PG_SCHEMA"),
                 reader_role=setting("LOOKER_PG_READER_ROLE"),
             )
-            targets.append(PostgresTarget(config))
+            targets.append((PostgresTarget(config), "LOOKER_PG_DSN, LOOKER_PG_SCHEMA"))
         bucket = self.gcs_bucket or setting("LOOKER_GCS_BUCKET")
         if bucket:
             from publishing.targets.gcs import GcsConfig, GcsTarget
 
             prefix = self.gcs_prefix or setting("LOOKER_GCS_PREFIX")
-            targets.append(GcsTarget(GcsConfig(bucket=bucket, prefix=prefix)))
+            variables = "LOOKER_GCS_BUCKET, GOOGLE_APPLICATION_CREDENTIALS"
+            targets.append((GcsTarget(GcsConfig(bucket=bucket, prefix=prefix)), variables))
         return targets
 
     def publish(self, duckdb_path: Path, log: Callable[[str], None]) -> PublishResult:

@@ -18,6 +18,7 @@ import dagster as dg
 
 from connectors.errors import FatalError, QuotaExhaustedError, StopRequested
 from connectors.stopping import StopToken
+from orchestration.progress import Notice, has_listener, report
 
 T = TypeVar("T")
 
@@ -90,12 +91,14 @@ def stop_on_signals(token: StopToken) -> Iterator[StopToken]:
     def _request_stop(signum: int, _frame: object) -> None:
         name = signal.Signals(signum).name
         token.request(f"{name} received")
-        print(
-            f"\n{name} received: stopping at the next safe point (nothing will be published); "
-            "send it again to stop at once.",
-            file=sys.stderr,
-            flush=True,
+        message = (
+            f"{name} received: stopping at the next safe point (nothing will be published); "
+            "send it again to stop at once."
         )
+        if has_listener():  # the display shows it (stderr leads into the run log meanwhile)
+            report(Notice(message))
+        else:
+            print(f"\n{message}", file=sys.stderr, flush=True)
         # A second signal gets the default behaviour: immediate exit.
         signal.signal(signum, previous[signum] if callable(previous[signum]) else signal.SIG_DFL)
 

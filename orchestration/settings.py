@@ -20,6 +20,8 @@ DEFAULTS: dict[str, str] = {
     "LOOKER_PG_READER_ROLE": "looker_reader",
     "LANDING_RETENTION_DAYS": "0",
     "DBT_TARGET_RUNS_KEPT": "3",
+    "RUN_LOG_DIR": "",  # empty: logs/ beside DUCKDB_PATH
+    "RUN_LOGS_KEPT": "30",
     "READER_DUCKDB_PATH": "",  # empty: EXPORT_DIR/kpis.duckdb
     "DUCKDB_LOCK_ATTEMPTS": "6",
     "DUCKDB_LOCK_WAIT_SECONDS": "30",

@@ -12,7 +12,7 @@
 -- reading changes, change it here too: the benchmark fails on any difference.
 CREATE SCHEMA IF NOT EXISTS kpi_floor;
 
--- seeds (dbt_project/seeds/_seeds__models.yml column types)
+-- seeds (dbt_project/models/seeds/_seeds__models.yml column types)
 CREATE OR REPLACE TABLE kpi_floor.channel_mapping AS
 SELECT * FROM read_csv(getvariable('seeds_dir') || '/channel_mapping.csv', header = true,
     columns = {'business_line': 'VARCHAR', 'channel': 'VARCHAR', 'channel_label': 'VARCHAR'});

@@ -1,5 +1,6 @@
 """Aircall as a source plug-in: telephony (calls, users, numbers, teams) with Basic credentials."""
 
+from connectors.aircall.check import check_aircall
 from connectors.aircall.config import AircallConfig
 from connectors.aircall.erasure import ERASURE
 from connectors.aircall.streams import build_aircall_streams
@@ -41,4 +42,5 @@ SOURCE = SourcePlugin(
     erasure=ERASURE,
     config_type=AircallConfig,
     streams_from_config=build_aircall_streams,
+    check=check_aircall,
 )

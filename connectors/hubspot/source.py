@@ -1,5 +1,6 @@
 """HubSpot as a source plug-in: a CRM read with a private-app token."""
 
+from connectors.hubspot.check import check_hubspot
 from connectors.hubspot.config import HubSpotConfig
 from connectors.hubspot.erasure import ERASURE
 from connectors.hubspot.streams import build_hubspot_streams
@@ -49,4 +50,5 @@ SOURCE = SourcePlugin(
     erasure=ERASURE,
     config_type=HubSpotConfig,
     streams_from_config=build_hubspot_streams,
+    check=check_hubspot,
 )

@@ -1,5 +1,6 @@
 """The Pipedrive plug-in: its variables, its streams and what the sandbox accepts."""
 
+from connectors.pipedrive.check import check_pipedrive
 from connectors.pipedrive.config import PAGE_LIMIT_MAX, PipedriveConfig
 from connectors.pipedrive.erasure import ERASURE
 from connectors.pipedrive.streams import build_pipedrive_streams
@@ -64,4 +65,5 @@ SOURCE = SourcePlugin(
     erasure=ERASURE,
     config_type=PipedriveConfig,
     streams_from_config=build_pipedrive_streams,
+    check=check_pipedrive,
 )

@@ -3,6 +3,7 @@
 from connectors.sources import SourcePlugin, SourceSettings, Variable
 from connectors.streams import Stream
 from connectors.transport import Transport
+from connectors.twilio.check import check_twilio
 from connectors.twilio.client import build_twilio_client
 from connectors.twilio.erasure import ERASURE
 from connectors.twilio.scan import TwilioOptions
@@ -65,4 +66,5 @@ SOURCE = SourcePlugin(
         "TWILIO_AUTH_TOKEN": SANDBOX_AUTH_TOKEN,
     },
     erasure=ERASURE,
+    check=check_twilio,
 )

@@ -7,10 +7,13 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from connectors.duckdb_connect import probe_duckdb_lock
+from orchestration.dbt_progress import DbtBuildTracker
+from orchestration.progress import report
 from orchestration.project import dbt_project
 from orchestration.resources import WarehouseResource
 from orchestration.run_control import interrupt_process_on_stop, raise_if_stopped
 from orchestration.run_lock import duckdb_lock_wait
+from orchestration.seed_files import dbt_seed_args
 
 
 class LayeredDbtTranslator(DagsterDbtTranslator):
@@ -52,7 +55,30 @@ def kpi_dbt_assets(
     with warehouse.lock():
         # dbt's own connection cannot wait for a reader's lock: wait here, then let go to dbt.
         probe_duckdb_lock(warehouse.path(), duckdb_lock_wait())
-        invocation = dbt.cli(dbt_build_args(config), context=context)
+        args = dbt_build_args(config) + dbt_seed_args(warehouse.path())
+        invocation = dbt.cli(args, context=context, raise_on_error=False)
+        tracker = DbtBuildTracker()
+        report(tracker.progress())  # started: dbt parses the project before its first node
         # A stop (signal, deadline) interrupts dbt, which rolls back the model it is building.
         with interrupt_process_on_stop(invocation.process, "dbt build"):
-            yield from invocation.stream()
+            # `stream()` without its wrapper: each raw event also moves the progress display.
+            for event in invocation.stream_raw_events():
+                if progress := tracker.observe(event.raw_event):
+                    report(progress)
+                yield from event.to_default_asset_events(
+                    manifest=invocation.manifest,
+                    dagster_dbt_translator=invocation.dagster_dbt_translator,
+                    context=context,
+                    target_path=invocation.target_path,
+                    project=invocation.project,
+                )
+            if not invocation.is_successful():
+                # Which tests or models failed, not dagster-dbt's "see the compute logs".
+                raise dg.Failure(
+                    description=tracker.failure_description(),
+                    metadata={
+                        "failed_tests": ", ".join(tracker.failed_tests),
+                        "failed_models": ", ".join(tracker.failed_nodes),
+                    },
+                    allow_retries=False,
+                )

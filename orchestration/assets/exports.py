@@ -7,6 +7,7 @@ from dagster_dbt import get_asset_key_for_model
 
 from orchestration.assets.dbt import kpi_dbt_assets
 from orchestration.dashboard import refresh_dashboard
+from orchestration.progress import PublishProgress, report
 from orchestration.resources import PublishResource, WarehouseResource
 from orchestration.run_control import raise_if_stopped
 from publishing import EXPORT_COLUMNS
@@ -32,14 +33,21 @@ def published_exports(
 ) -> dg.MaterializeResult:
     # Once a stop is requested nothing is published: consumers keep the previous publication.
     raise_if_stopped("publish")
-    with warehouse.lock():
-        result = publisher.publish(warehouse.path(), log=context.log.info)
+    report(PublishProgress("running", "; ".join(t.describe() for t in publisher.targets())))
+    try:
+        with warehouse.lock():
+            result = publisher.publish(warehouse.path(), log=context.log.info)
+    except Exception as error:
+        report(PublishProgress("failed", str(error)))
+        raise
     dashboard = refresh_dashboard(context.log.info, context.log.error)
+    rows = sum(result.row_counts.values())
+    report(PublishProgress("done", f"version {result.version}, {rows:,} rows"))
     return dg.MaterializeResult(
         metadata={
             "dashboard": dashboard,
             "version": result.version,
-            "rows": sum(result.row_counts.values()),
+            "rows": rows,
             **{f"rows_{table}": count for table, count in result.row_counts.items()},
             "locations": ", ".join(result.locations),
         }

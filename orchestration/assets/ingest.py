@@ -17,6 +17,7 @@ from connectors.registry import (
 )
 from connectors.schema_drift import detect_schema_drift
 from orchestration.erasure import erasure_config
+from orchestration.progress import Notice, StreamProgress, report
 from orchestration.resources import SourcesResource, WarehouseResource
 from orchestration.run_control import fatal_errors_not_retried, raise_if_stopped, should_stop
 from orchestration.run_lock import duckdb_lock_wait
@@ -42,18 +43,25 @@ PROGRESS_INTERVAL_SECONDS = 5.0
 
 
 class ProgressReporter:
-    """Logs a stream's progress at checkpoints and every few seconds, not once per page."""
+    """Tells the run's display about every page, and logs at checkpoints and every few seconds
+    (the Dagster UI and the run log would drown in one line per page)."""
 
     def __init__(self, log: Callable[[str], None]) -> None:
         self._log = log
         self._last_logged = -PROGRESS_INTERVAL_SECONDS
+        self._last_line = ""
 
     def __call__(self, progress: SyncProgress) -> None:
+        report(StreamProgress(progress.stream, progress.records, progress.pages,
+                              progress.elapsed_seconds))  # fmt: skip
         if progress.checkpoint or progress.elapsed_seconds - self._last_logged >= (
             PROGRESS_INTERVAL_SECONDS
         ):
             self._last_logged = progress.elapsed_seconds
-            self._log(progress.describe())
+            line = progress.describe()
+            if line != self._last_line:  # the last page and its checkpoint: one line
+                self._last_line = line
+                self._log(line)
 
 
 def result_metadata(result: SyncResult) -> dict[str, int | float | str]:
@@ -88,6 +96,7 @@ def build_ingest_asset(stream_name: str) -> dg.AssetsDefinition:
     ) -> dg.MaterializeResult:
         raise_if_stopped(stream_name)
         stream = sources.streams()[stream_name]
+        report(StreamProgress(stream_name, 0, 0, 0.0))
         try:
             with warehouse.lock(), fatal_errors_not_retried():
                 result = sync_stream(
@@ -101,11 +110,22 @@ def build_ingest_asset(stream_name: str) -> dg.AssetsDefinition:
                 )
                 drift = detect_schema_drift(warehouse.path(), stream_name, context.run_id)
         except WarehouseLockedError as error:  # already waited its bounded time: no retry
-            raise dg.Failure(description=str(error), allow_retries=False) from error
+            report(StreamProgress(stream_name, 0, 0, 0.0, "failed", str(error)))
+            raise dg.Failure(
+                description=str(error),
+                metadata={"error": type(error).__name__},
+                allow_retries=False,
+            ) from error
+        except Exception as error:
+            report(StreamProgress(stream_name, 0, 0, 0.0, "failed", str(error)))
+            raise
+        report(StreamProgress(stream_name, result.records, result.pages,
+                              result.elapsed_seconds, "done"))  # fmt: skip
         metadata = result_metadata(result)
         if notice := drift.describe():
             # A notice, not a failure: the dbt not_all_null tests block what breaks a KPI.
             context.log.warning(notice)
+            report(Notice(notice))
             metadata["schema_drift"] = notice
         return dg.MaterializeResult(metadata=metadata)
 

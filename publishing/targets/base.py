@@ -20,6 +20,10 @@ def no_step_hook(step: str) -> None:
     """The default hook: do nothing between steps."""
 
 
+class TargetUnavailableError(RuntimeError):
+    """A target cannot take a publication; the message says what to fix (never a secret)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Publication:
     """What is being published: the files, their manifest and the version id."""
@@ -64,6 +68,17 @@ class Target(Protocol):
 
     def describe(self) -> str:
         """A secret-free description for logs and errors (never a DSN with a password)."""
+        ...
+
+    def check(self) -> str:
+        """Prove the target is reachable and writable, leaving what readers see untouched.
+
+        Returns:
+            What was proved, for the operator.
+
+        Raises:
+            TargetUnavailableError: saying what to fix.
+        """
         ...
 
     def previous_row_counts(self) -> dict[str, int]:

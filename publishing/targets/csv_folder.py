@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import IO
 
 from publishing.manifest import MANIFEST_NAME, read_manifest, row_counts
-from publishing.targets.base import Publication, StepHook
+from publishing.targets.base import Publication, StepHook, TargetUnavailableError
+from publishing.targets.writable import writable_folder_problem
 
 VERSIONS = "versions"
 CURRENT = "current"
@@ -49,6 +50,16 @@ class CsvFolderTarget:
     def describe(self) -> str:
         """Name the folder readers use."""
         return f"CSV folder {self.config.export_dir / CURRENT}"
+
+    def check(self) -> str:
+        """The export folder takes new files (tried for real; a missing folder is not created).
+
+        Raises:
+            TargetUnavailableError: naming the folder that refused.
+        """
+        if problem := writable_folder_problem(self.config.export_dir):
+            raise TargetUnavailableError(problem)
+        return "writable"
 
     def previous_row_counts(self) -> dict[str, int]:
         """Read the row counts of `current/manifest.json`, if there is one."""

@@ -28,7 +28,8 @@ import duckdb
 from connectors.duckdb_connect import LockWait, WarehouseLockedError, connect_duckdb
 from publishing.build import TableExport
 from publishing.manifest import row_counts
-from publishing.targets.base import Publication, StepHook
+from publishing.targets.base import Publication, StepHook, TargetUnavailableError
+from publishing.targets.writable import writable_folder_problem
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,16 @@ class DuckDbFileTarget:
     def describe(self) -> str:
         """Name the file readers open."""
         return f"DuckDB file {self.config.path}"
+
+    def check(self) -> str:
+        """The file's folder takes new files: the swap writes a sibling, then renames it.
+
+        Raises:
+            TargetUnavailableError: naming the folder that refused.
+        """
+        if problem := writable_folder_problem(self.config.path.parent):
+            raise TargetUnavailableError(problem)
+        return "writable"
 
     def previous_row_counts(self) -> dict[str, int]:
         """Rows per table recorded in the published file's manifest table."""

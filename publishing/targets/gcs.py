@@ -20,15 +20,20 @@ publication did not have, so the bucket returns to the previous publication byte
 """
 
 import json
+import uuid
 from dataclasses import dataclass
 
+from google.api_core import exceptions as api_exceptions
+from google.auth import exceptions as auth_exceptions
 from google.cloud import storage
 
 from publishing.build import ExportFile, TableExport
 from publishing.manifest import MANIFEST_NAME, read_manifest, row_counts
-from publishing.targets.base import Publication, StepHook
+from publishing.targets.base import Publication, StepHook, TargetUnavailableError
 
 STAGING = "_staging"
+# A check answers in seconds, without the client library's minutes of retries.
+CHECK_TIMEOUT_SECONDS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +66,41 @@ class GcsTarget:
     def describe(self) -> str:
         """Name the bucket and prefix."""
         return f"GCS gs://{self.config.bucket}/{self.config.prefix}"
+
+    def check(self) -> str:
+        """Write, list and delete one empty object under `_staging/` (no table folder, so no
+        reader sees it; a publication deletes any leftover there).
+
+        Raises:
+            TargetUnavailableError: no credentials, no such bucket, a missing permission, or
+                GCS unreachable.
+        """
+        where = f"gs://{self.config.bucket}"
+        name = _join(self.config.prefix, STAGING, f"check-{uuid.uuid4().hex}")
+        limits = {"timeout": CHECK_TIMEOUT_SECONDS, "retry": None}
+        try:
+            bucket = self._bucket()
+            bucket.blob(name).upload_from_string(b"", **limits)
+            list(bucket.list_blobs(prefix=name, max_results=1, **limits))
+            bucket.blob(name).delete(**limits)
+        except auth_exceptions.DefaultCredentialsError:
+            raise TargetUnavailableError(
+                "no Google credentials: point GOOGLE_APPLICATION_CREDENTIALS at a service-account "
+                "key file (or run where a service account is attached)"
+            ) from None
+        except api_exceptions.NotFound:
+            raise TargetUnavailableError(f"bucket {where} does not exist") from None
+        except api_exceptions.Forbidden:
+            raise TargetUnavailableError(
+                f"the credentials may not create, list and delete objects in {where} "
+                "(grant roles/storage.objectAdmin on the bucket)"
+            ) from None
+        except (api_exceptions.GoogleAPIError, auth_exceptions.GoogleAuthError, OSError) as error:
+            detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            raise TargetUnavailableError(
+                f"cannot reach {where}: {type(error).__name__} {detail}".strip()
+            ) from None
+        return "reachable and writable"
 
     def previous_row_counts(self) -> dict[str, int]:
         """Read the row counts of the published manifest, if there is one."""

@@ -14,14 +14,18 @@ from dataclasses import dataclass
 
 import psycopg
 from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
 
 from publishing.build import TableExport
-from publishing.targets.base import Publication, StepHook
+from publishing.targets.base import Publication, StepHook, TargetUnavailableError
 
 COPY_CHUNK = 1 << 20
 MANIFEST_TABLE = "publication_manifest"
 # Serialises publishers of the same database; an arbitrary constant shared by all of them.
 ADVISORY_LOCK_KEY = 7_431_201_905
+# A check answers in seconds: an unreachable server must not hold `kpi-pipeline check` for the
+# minutes a TCP connect can take.
+CHECK_CONNECT_TIMEOUT_SECONDS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +84,37 @@ class PostgresTarget:
     def describe(self) -> str:
         """Name the schema, never the DSN (it may hold a password)."""
         return f"PostgreSQL schema {self.config.schema}"
+
+    def check(self) -> str:
+        """Connect, then do what a publication does first inside a transaction rolled back
+        (PostgreSQL DDL is transactional): create a schema and a table, and make sure the reader
+        role exists or can be created. Readers see nothing.
+
+        Raises:
+            TargetUnavailableError: unreachable, refused credentials, or a missing privilege.
+        """
+        try:
+            with (
+                psycopg.connect(
+                    self.config.dsn, autocommit=True, connect_timeout=CHECK_CONNECT_TIMEOUT_SECONDS
+                ) as connection,
+                connection.transaction(force_rollback=True),
+            ):
+                probe = sql.Identifier(f"{self.config.staging_schema}_check")
+                connection.execute(sql.SQL("CREATE SCHEMA {}").format(probe))
+                connection.execute(sql.SQL("CREATE TABLE {}.probe (x integer)").format(probe))
+                problem = _privilege_problem(connection, self.config)
+                version = connection.execute("SHOW server_version").fetchone()
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise TargetUnavailableError(
+                f"{_first_line(error)}: the role needs CREATE on the database (it creates and owns "
+                "the published schemas)"
+            ) from None
+        except psycopg.Error as error:
+            raise TargetUnavailableError(_redact(_first_line(error), self.config.dsn)) from None
+        if problem:
+            raise TargetUnavailableError(problem)
+        return f"reachable and writable (PostgreSQL {version[0] if version else '?'})"
 
     def previous_row_counts(self) -> dict[str, int]:
         """Read the row counts of the published manifest table, if there is one."""
@@ -197,6 +232,48 @@ class CommittedSchema:
         ):
             _lock(connection, self.config)
             _drop_schema(connection, self.config.previous_schema)
+
+
+def _privilege_problem(connection: psycopg.Connection, config: PostgresConfig) -> str | None:
+    """What the swap and the grants would lack: CREATE on an existing published schema, and the
+    right to create the reader role when it is missing."""
+    schema_exists = connection.execute(
+        "SELECT 1 FROM pg_namespace WHERE nspname = %s", [config.schema]
+    ).fetchone()
+    if schema_exists:
+        row = connection.execute(
+            "SELECT has_schema_privilege(%s, 'CREATE')", [config.schema]
+        ).fetchone()
+        if not (row and row[0]):
+            return f"the role may not create tables in schema {config.schema}: make it the owner"
+    role = connection.execute(
+        "SELECT 1 FROM pg_roles WHERE rolname = %s", [config.reader_role]
+    ).fetchone()
+    if role or not config.create_reader_role:
+        return None if role else f"reader role {config.reader_role} does not exist"
+    row = connection.execute(
+        "SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user"
+    ).fetchone()
+    if row and row[0]:
+        return None
+    return (
+        f"reader role {config.reader_role} does not exist and this role may not create it: "
+        "create it, or grant CREATEROLE"
+    )
+
+
+def _first_line(error: psycopg.Error) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]
+
+
+def _redact(text: str, dsn: str) -> str:
+    """Never show the DSN's password, even if a driver message ever echoed it."""
+    try:
+        password = conninfo_to_dict(dsn).get("password")
+    except psycopg.ProgrammingError:
+        return text
+    return text.replace(str(password), "***") if password else text
 
 
 def _lock(connection: psycopg.Connection, config: PostgresConfig | None = None) -> None:

@@ -41,3 +41,8 @@ def test_sandbox_demo_builds_and_publishes_every_export(crm: str, tmp_path: Path
             assert next(reader) == list(columns), table
             rows[table] = sum(1 for _ in reader)
     assert rows["kpi_sales_daily"] > 0 and rows["kpi_calls_daily"] > 0, rows
+    # and what it printed, piped as under cron or CI, is short and plain, each line once
+    lines = (completed.stdout + completed.stderr).splitlines()
+    assert len(lines) < 60 and len(set(lines)) == len(lines), "\n".join(lines)
+    assert "\x1b[" not in completed.stdout + completed.stderr
+    assert lines[-1].startswith("Log: ") and Path(lines[-1][5:]).is_file()

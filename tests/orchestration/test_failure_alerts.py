@@ -92,17 +92,18 @@ def test_failed_cli_run_posts_an_alert_naming_the_cause(webhook, tmp_path):
     finally:
         hubspot.close()
     elapsed = time.monotonic() - started
-    # then the run fails fast, each HubSpot stream asked once, and one alert says what to fix
-    assert completed.returncode == 1, completed.stderr[-3000:]
-    assert hubspot.requests == 5, "one request per HubSpot stream: no HTTP or Dagster retry"
+    # then the run fails fast at its connection checks (exit 4: a source), HubSpot asked once
+    # (no HTTP or Dagster retry, no stream started), and one alert says what to fix
+    assert completed.returncode == 4, completed.stderr[-3000:]
+    assert hubspot.requests == 1, "one check request: no retry, nothing extracted"
     assert len(webhook.received) == 1
     alert = webhook.received[0]
-    assert alert["run_id"] != "-" and "exit code 1" in alert["error"]
+    assert alert["run_id"] != "-" and "exit code 4" in alert["error"]
     assert "check HUBSPOT_ACCESS_TOKEN" in alert["error"]
     assert "check AIRCALL_BASE_URL" in alert["error"]
     output = json.dumps(alert) + completed.stdout + completed.stderr
     assert "secret" not in output
-    assert not (tmp_path / "exports").exists()
+    assert not (tmp_path / "exports").exists() and not (tmp_path / "w.duckdb").exists()
     print(f"401 + closed-port CLI run failed in {elapsed:.1f} s")
 
 

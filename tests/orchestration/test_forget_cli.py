@@ -62,7 +62,8 @@ def test_forget_with_another_erasure_key_than_the_register_refuses(tmp_path: Pat
 @pytest.mark.parametrize(
     ("variable", "value"),
     [("LANDING_RETENTION_DAYS", "-1"), ("LANDING_RETENTION_DAYS", "a week"),
-     ("DBT_TARGET_RUNS_KEPT", "0"), ("DBT_TARGET_RUNS_KEPT", "2.5")],
+     ("DBT_TARGET_RUNS_KEPT", "0"), ("DBT_TARGET_RUNS_KEPT", "2.5"),
+     ("RUN_LOGS_KEPT", "0"), ("RUN_LOGS_KEPT", "all")],
 )  # fmt: skip
 def test_retention_settings_name_the_bad_variable(
     monkeypatch: pytest.MonkeyPatch, variable: str, value: str
@@ -77,7 +78,8 @@ def test_retention_settings_default_to_prune_at_once_and_keep_three_dbt_runs(
 ) -> None:
     monkeypatch.delenv("LANDING_RETENTION_DAYS", raising=False)
     monkeypatch.delenv("DBT_TARGET_RUNS_KEPT", raising=False)
-    assert retention_settings() == (0.0, 3)
+    monkeypatch.delenv("RUN_LOGS_KEPT", raising=False)
+    assert retention_settings() == (0.0, 3, 30)
 
 
 def test_run_refuses_to_start_when_people_were_erased_and_erasure_key_is_missing(

@@ -108,3 +108,20 @@ def test_reconciliation_mismatch_fails_the_run_and_skips_downstream(
     assert metadata["source_count"] == metadata["raw_rows"] + 1
     assert not result.success
     assert DOWNSTREAM_RUNS == []
+
+
+def test_a_reconciliation_mismatch_ends_the_cli_run_as_a_data_check_naming_the_stream(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    # given the events of a run whose stream lost a record
+    from orchestration.exit_codes import EXIT_DATA_CHECK
+    from orchestration.pipeline_run import summarise
+    from orchestration.run_report import outcome_of
+
+    result = run_stream(sandbox, tmp_path / "w.duckdb", lose_a_record=True)
+    # when the CLI reads them
+    outcome = outcome_of(summarise(result, elapsed_seconds=1.0))
+    # then: a data check, in the check's own words (which stream, how to recover)
+    assert outcome is not None and outcome.code == EXIT_DATA_CHECK
+    assert any(f"kpi-pipeline resync {STREAM}" in reason for reason in outcome.why), outcome.why
+    assert "resync" in outcome.todo

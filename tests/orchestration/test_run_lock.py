@@ -80,8 +80,11 @@ def test_double_fired_run_is_refused_by_the_cli_and_touches_nothing(tmp_path):
     assert "Traceback" not in second.stderr
     assert {path: path.read_bytes() for path in before} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "exports", "warehouse.duckdb", "warehouse.duckdb.run.lock",
+        "exports", "logs", "warehouse.duckdb", "warehouse.duckdb.run.lock",
     ]  # fmt: skip
+    # but the refused run's own log, which says why
+    (log,) = (tmp_path / "logs").iterdir()
+    assert "Another pipeline run is writing" in log.read_text()
 
 
 def test_the_dagster_instance_queues_a_double_fired_schedule_one_run_at_a_time(tmp_path):

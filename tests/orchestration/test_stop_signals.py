@@ -124,7 +124,7 @@ def test_run_stopped_by_deadline_sigterm_in_ingest_and_in_dbt_publishes_nothing_
     # when the vendor is fast again and a run gets SIGTERM while dbt builds
     _control(sandbox_url, "DELETE")
     dbt_run = RunningPipeline(environment)
-    dbt_run.wait_for(" START sql ", timeout=600)
+    dbt_run.wait_for("nodes to run", timeout=600)  # printed as dbt starts its first node
     dbt_run.process.send_signal(signal.SIGTERM)
     dbt_code = dbt_run.finish(timeout=180)
     # then dbt is interrupted, the publish step never starts, and the exit code says SIGTERM
