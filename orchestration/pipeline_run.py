@@ -83,7 +83,10 @@ class StepFailure:
 
 @contextmanager
 def sandbox_environment(
-    scale: float, seed: int | None, crm: str = DEFAULT_SANDBOX_CRM
+    scale: float,
+    seed: int | None,
+    crm: str = DEFAULT_SANDBOX_CRM,
+    announce: Callable[[str], None] = print,
 ) -> Iterator[str]:
     """Start the bundled sandbox on a free port and point the sandbox sources at it.
 
@@ -108,14 +111,18 @@ def sandbox_environment(
                     os.environ[source.base_url_variable] = sandbox.base_url_for(source.name)
             os.environ.setdefault("PII_HASH_KEY", SANDBOX_PII_HASH_KEY)
             os.environ.setdefault("ERASURE_KEY", SANDBOX_ERASURE_KEY)
-            push_sandbox_webhooks(sandbox, sources)
+            push_sandbox_webhooks(sandbox, sources, announce)
             yield sandbox.base_url
         finally:
             os.environ.clear()
             os.environ.update(saved)
 
 
-def push_sandbox_webhooks(sandbox: "RunningSandbox", sources: tuple[SourcePlugin, ...]) -> None:
+def push_sandbox_webhooks(
+    sandbox: "RunningSandbox",
+    sources: tuple[SourcePlugin, ...],
+    announce: Callable[[str], None] = print,
+) -> None:
     """For each pushed source, run its receiver while the sandbox sends it the world's events,
     then stop it, so that the ingest finds them landed (in the source's landing folder)."""
     from orchestration.webhooks import LANDING_VARIABLE, receiver_in_thread
@@ -132,7 +139,7 @@ def push_sandbox_webhooks(sandbox: "RunningSandbox", sources: tuple[SourcePlugin
         token = settings[source.webhook.token_variable]
         with receiver_in_thread(source, settings) as url:
             delivery = sandbox.deliver_webhooks(source.name, url, token)
-        print(f"{source.label}: {delivery.describe()}", flush=True)
+        announce(f"{source.label}: {delivery.describe()}")
 
 
 def execute_refresh_job(
@@ -284,7 +291,7 @@ def run_pipeline(
     with warehouse_lock(Path(setting("DUCKDB_PATH"))), stop_on_signals(token):
         # Configuration too, but it reads the warehouse: under the lock, before any connection.
         require_erasure_key(Path(setting("DUCKDB_PATH")).resolve())
-        environment = sandbox_environment(scale, seed, crm) if sandbox else nullcontext()
+        environment = sandbox_environment(scale, seed, crm, announce) if sandbox else nullcontext()
         with environment as url:
             if url:
                 announce(f"Sandbox APIs serving at {url} (scale {scale})")
