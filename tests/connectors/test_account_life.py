@@ -157,7 +157,8 @@ def published_files(warehouse: Path, scratch: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.mark.slow
+# The heavy variant: the raw and mart equality above runs in CI; this one adds the publish.
+@pytest.mark.heavy
 def test_incremental_run_after_a_month_of_changes_publishes_what_a_fresh_full_load_publishes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -147,6 +147,7 @@ def test_pseudonyms_cannot_be_reversed_without_the_key(world: World) -> None:
     assert published <= with_key
 
 
+@pytest.mark.heavy  # a second full rebuild; the rotation procedure's pieces are unit-tested
 def test_rotating_pii_hash_key_changes_every_customer_key_and_keeps_erasures(
     world: World,
 ) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import phonenumbers
+import pytest
 
 from connectors.registry import SOURCES
 from publishing import EXPORT_COLUMNS, find_pii
@@ -191,6 +192,7 @@ def test_a_failing_dbt_test_blocks_publication_and_keeps_the_previous_one(
     assert snapshot(export_dir) == before
 
 
+@pytest.mark.heavy  # end-to-end variant of tests/dbt/test_dbt_schema_drift.py's rename case
 def test_renamed_deal_amount_blocks_publication_naming_amount(pipeline_run, tmp_path, monkeypatch):
     # given: a published warehouse whose HubSpot deals now say `amount_eur` instead of `amount`
     # (issue 7: this once passed every test and published revenue 0.00)

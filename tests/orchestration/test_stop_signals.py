@@ -88,7 +88,8 @@ def sandbox_url():
         process.wait(timeout=30)
 
 
-@pytest.mark.slow
+# 90 s of three real stops; the stop logic itself is covered by test_run_control.py in CI.
+@pytest.mark.heavy
 def test_run_stopped_by_deadline_sigterm_in_ingest_and_in_dbt_publishes_nothing_then_completes(
     sandbox_url, tmp_path
 ):

@@ -130,6 +130,7 @@ def test_a_model_failing_mid_dag_leaves_the_published_copies_all_old(published_c
     assert readers_view(export_dir) == before
 
 
+@pytest.mark.heavy  # a variant of the mid-DAG failure above, with a real memory cap
 def test_a_build_out_of_memory_leaves_the_published_copies_untouched(
     published_copy, tmp_path
 ) -> None:
