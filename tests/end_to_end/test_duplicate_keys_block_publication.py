@@ -64,7 +64,8 @@ def run_dbt_and_publish(environment: dict[str, str], monkeypatch: pytest.MonkeyP
     return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
 
 
-@pytest.mark.slow
+# A full pipeline run around one unique test; the raw primary key case above runs in CI.
+@pytest.mark.heavy
 def test_duplicate_nested_keys_fail_the_unique_test_and_keep_yesterdays_export(
     pipeline_run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -142,6 +142,7 @@ def test_rerun_on_unchanged_sources_publishes_byte_identical_files(pipeline_run)
     assert marts_fingerprint(pipeline_run.duckdb_path) == marts_before
 
 
+@pytest.mark.heavy  # end-to-end variant of tests/publishing/test_failed_build.py (CI)
 def test_a_failing_dbt_test_blocks_publication_and_keeps_the_previous_one(
     pipeline_run, tmp_path, monkeypatch
 ):

@@ -37,23 +37,29 @@ def test_a_folder_under_a_file_names_the_file(tmp_path: Path) -> None:
         target.check()
 
 
+def _cluster_state(admin_dsn: str) -> tuple[list[tuple], list[tuple]]:
+    """The database's looker schemas and the cluster's roles (roles are cluster-wide: other
+    tests may have created some, so the check is compared with the state before it)."""
+    with psycopg.connect(admin_dsn) as connection:
+        schemas = connection.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'looker%' ORDER BY 1"
+        ).fetchall()
+        roles = connection.execute("SELECT rolname FROM pg_roles ORDER BY 1").fetchall()
+    return schemas, roles
+
+
 def test_postgres_check_passes_for_the_publisher_role_and_changes_nothing(
     postgres_database: dict[str, str],
 ) -> None:
     # given the role that publishes (owns its database, may create roles)
     target = PostgresTarget(PostgresConfig(dsn=postgres_database["publisher"]))
+    before = _cluster_state(postgres_database["admin"])
     # when
     detail = target.check()
     # then: proved, and no schema or role was left behind
     assert detail.startswith("reachable and writable (PostgreSQL ")
-    with psycopg.connect(postgres_database["admin"]) as connection:
-        schemas = connection.execute(
-            "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'looker%'"
-        ).fetchall()
-        roles = connection.execute(
-            "SELECT 1 FROM pg_roles WHERE rolname = 'looker_reader'"
-        ).fetchall()
-    assert schemas == [] and roles == []
+    assert before[0] == []
+    assert _cluster_state(postgres_database["admin"]) == before
 
 
 def test_postgres_check_names_the_missing_privilege(postgres_database: dict[str, str]) -> None:
