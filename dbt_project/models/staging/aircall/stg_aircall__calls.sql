@@ -1,8 +1,26 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='call_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
 {# grain: one row per Aircall call #}
+{#- A table, filled incrementally: each landed call's JSON is parsed once, not by every
+    model and test that reads calls (a view re-parsed the year's calls six times a run).
+    Rows landed within the lookback before the last load are re-read, so a late or
+    re-written call is never skipped; `forget` rebuilds it in full after scrubbing raw. -#}
 with
 
 source as (
-    select * from {{ source('aircall', 'calls') }}
+    select * from {{ source('aircall', 'calls') }} as raw_calls
+    {% if is_incremental() %}
+        where raw_calls._loaded_at > (
+                select max(this.loaded_at) - to_hours(cast({{ var('INCREMENTAL_LOOKBACK_HOURS') }} as bigint))
+                from {{ this }} as this
+            )
+    {% endif %}
 ),
 
 renamed as (
