@@ -8,7 +8,6 @@ listed together, instead of a traceback after a full ingest.
 import csv
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -29,6 +28,7 @@ from orchestration.settings import (
     setting,
     source_problems,
 )
+from publishing.targets.writable import probe_folder
 
 SEEDS_DIR = SHIPPED_SEEDS_DIR
 SEEDS_SCHEMA = SEED_DECLARATIONS
@@ -145,17 +145,12 @@ def _url_problem(name: str, value: str) -> str | None:
 def _folder_problem(name: str, folder: Path, role: str) -> str | None:
     """A folder is fine when it, or the nearest existing parent it would be created in, takes a
     new file (tried for real: permission bits say nothing under root or on read-only mounts)."""
-    existing = folder.resolve()
-    while not existing.exists():
-        existing = existing.parent
+    probe = probe_folder(folder)
     label = f"{role} {name}".strip()
-    if not existing.is_dir():
-        return f"{name}: {existing} is a file, so the {label} cannot be created there"
-    try:
-        with tempfile.NamedTemporaryFile(dir=existing, prefix=".kpi-write-probe-"):
-            pass
-    except OSError as error:
-        return f"{name}: cannot write in {existing} ({error.strerror}); make the {label} writable"
+    if probe.is_file:
+        return f"{name}: {probe.judged} is a file, so the {label} cannot be created there"
+    if probe.error is not None:
+        return f"{name}: cannot write in {probe.judged} ({probe.error}); make the {label} writable"
     return None
 
 

@@ -6,6 +6,7 @@ nearest existing parent it would be created in, and is not created: a check chan
 """
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -17,14 +18,39 @@ def nearest_existing(folder: Path) -> Path:
     return existing
 
 
-def writable_folder_problem(folder: Path) -> str | None:
-    """Why no file can be created in ``folder`` (or where it would be created); None if it can."""
+@dataclass(frozen=True, slots=True)
+class WriteProbe:
+    """What trying to create a file in a folder found.
+
+    Attributes:
+        judged: the folder, or the nearest existing parent it would be created in.
+        is_file: ``judged`` is a file, so the folder cannot be created.
+        error: why creating a file failed (the OS's words); None when it worked.
+    """
+
+    judged: Path
+    is_file: bool = False
+    error: str | None = None
+
+
+def probe_folder(folder: Path) -> WriteProbe:
+    """Create (and delete) a file where ``folder``'s files would go; nothing else is changed."""
     existing = nearest_existing(folder)
     if not existing.is_dir():
-        return f"{existing} is a file, so {folder} cannot be created there"
+        return WriteProbe(existing, is_file=True)
     try:
         with tempfile.NamedTemporaryFile(dir=existing, prefix=".kpi-write-probe-"):
             pass
     except OSError as error:
-        return f"cannot write in {existing} ({error.strerror})"
+        return WriteProbe(existing, error=error.strerror)
+    return WriteProbe(existing)
+
+
+def writable_folder_problem(folder: Path) -> str | None:
+    """Why no file can be created in ``folder`` (or where it would be created); None if it can."""
+    probe = probe_folder(folder)
+    if probe.is_file:
+        return f"{probe.judged} is a file, so {folder} cannot be created there"
+    if probe.error is not None:
+        return f"cannot write in {probe.judged} ({probe.error})"
     return None
