@@ -35,9 +35,6 @@ conversations as (
         min(int_messages_threaded.sent_at) filter (
             where int_messages_threaded.author_kind = 'customer'
         ) as first_customer_message_at,
-        min(int_messages_threaded.message_position) filter (
-            where int_messages_threaded.author_kind = 'customer'
-        ) as first_customer_message_position,
         min(int_messages_threaded.sent_at) filter (
             where int_messages_threaded.author_kind = 'agent'
         ) as first_agent_message_at,
@@ -47,29 +44,16 @@ conversations as (
     group by int_messages_threaded.conversation_id
 ),
 
-replies as (
-    -- The first agent message after the customer's first message (in thread order).
-    select
-        conversations.conversation_id,
-        min(int_messages_threaded.sent_at) as first_response_at
-    from conversations
-    inner join int_messages_threaded
-        on conversations.conversation_id = int_messages_threaded.conversation_id
-            and conversations.first_customer_message_position < int_messages_threaded.message_position
-    where int_messages_threaded.author_kind = 'agent'
-    group by conversations.conversation_id
-),
-
 resolved as (
+    -- In an inbound conversation the customer's first message is the first one, so every
+    -- agent message comes after it: the reply is the first agent message.
     select
         conversations.*,
         case when conversations.first_author_kind = 'customer' then 'inbound' else 'outbound' end as direction,
         case
-            when conversations.first_author_kind = 'customer' then replies.first_response_at
+            when conversations.first_author_kind = 'customer' then conversations.first_agent_message_at
         end as first_response_at
     from conversations
-    left join replies
-        on conversations.conversation_id = replies.conversation_id
 ),
 
 final as (
