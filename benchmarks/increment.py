@@ -21,6 +21,7 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchlib import DEFAULT_WORK, ROOT, record
+from breakdown import node_breakdown
 from publish_floor import publish_once
 from transform import dbt_build
 
@@ -61,7 +62,7 @@ def main() -> None:
     rows = land_new_day(nightly_db)
     landed_s = time.perf_counter() - started
     shutil.copyfile(nightly_db, full_db)
-    nightly, _ = dbt_build(nightly_db, work / "nightly", args.memory_limit)
+    nightly, nightly_target = dbt_build(nightly_db, work / "nightly", args.memory_limit)
     full, _ = dbt_build(full_db, work / "full", args.memory_limit, full_refresh=True)
     nightly_pub_s, nightly_sum, _ = publish_once(nightly_db, work / "nightly")
     full_pub_s, full_sum, _ = publish_once(full_db, work / "full")
@@ -86,6 +87,10 @@ def main() -> None:
             "full_peak_rss_mb": full.peak_rss_mb,
             "same_checksum": nightly_sum == full_sum,
             "exports_byte_identical": identical,
+            # Where the nightly's time goes: what the next proposal should attack.
+            "nightly_nodes": node_breakdown(
+                nightly_target / "run_results.json", nightly.seconds, top=15
+            ),
         },
     )
     if not (identical and nightly_sum == full_sum):

@@ -55,6 +55,7 @@ def setting_problems(environ: Mapping[str, str], check_urls: bool = True) -> lis
         _region_problem(setting("DEFAULT_PHONE_REGION", environ)),
         _grace_problem(setting("FIRST_TOUCH_GRACE_HOURS", environ)),
         _deadline_problem(setting("RUN_DEADLINE_MINUTES", environ)),
+        _memory_limit_problem(setting("DUCKDB_MEMORY_LIMIT", environ)),
         _folder_problem("DUCKDB_PATH", Path(setting("DUCKDB_PATH", environ)).parent, "folder of"),
         _folder_problem("EXPORT_DIR", Path(setting("EXPORT_DIR", environ)), ""),
     ]
@@ -124,6 +125,21 @@ def _deadline_problem(value: str) -> str | None:
     if not value or deadline_minutes(value) is not None:
         return None
     return f"RUN_DEADLINE_MINUTES={value!r}: must be a number of minutes above 0, or unset"
+
+
+# DuckDB's own spellings: a size with its unit, or a share of the machine's RAM.
+_MEMORY_LIMIT = re.compile(r"(?P<number>\d+(\.\d+)?)\s*(?P<unit>%|[KMGT]i?B)", re.IGNORECASE)
+
+
+def _memory_limit_problem(value: str) -> str | None:
+    # dbt only reads it when the build opens DuckDB, after the whole ingest: check it first.
+    found = _MEMORY_LIMIT.fullmatch(value.strip())
+    if found and (found["unit"] != "%" or 0 < float(found["number"]) <= 100):
+        return None
+    return (
+        f"DUCKDB_MEMORY_LIMIT={value!r}: must be a size such as 3GB or 4GiB, "
+        "or a share of RAM such as 50%"
+    )
 
 
 def deadline_minutes(value: str) -> float | None:

@@ -25,6 +25,8 @@ DEFAULTS: dict[str, str] = {
     "READER_DUCKDB_PATH": "",  # empty: EXPORT_DIR/kpis.duckdb
     "DUCKDB_LOCK_ATTEMPTS": "6",
     "DUCKDB_LOCK_WAIT_SECONDS": "30",
+    # What dbt's DuckDB may hold in memory before it spills to disk (dbt_project/profiles.yml).
+    "DUCKDB_MEMORY_LIMIT": "80%",
     # Empty: no deadline. Minutes after which `kpi-pipeline run` stops like on SIGTERM.
     "RUN_DEADLINE_MINUTES": "",
     "ALERT_WEBHOOK_URL": "",

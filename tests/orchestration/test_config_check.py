@@ -51,6 +51,9 @@ def test_config_check_accepts_the_documented_defaults(tmp_path):
         ("HUBSPOT_BASE_URL", "api.hubapi.com"),
         ("AIRCALL_BASE_URL", "ftp://api.aircall.io"),
         ("RUN_DEADLINE_MINUTES", "soon"),
+        ("DUCKDB_MEMORY_LIMIT", "3"),
+        ("DUCKDB_MEMORY_LIMIT", "150%"),
+        ("DUCKDB_MEMORY_LIMIT", "lots"),
         ("DUCKDB_PATH", "/proc/kpi/warehouse.duckdb"),
         ("EXPORT_DIR", "/proc/kpi-exports"),
     ],
@@ -64,6 +67,12 @@ def test_config_check_names_the_variable_of_each_bad_value(variable, value, tmp_
     # then exactly one line, naming the variable
     assert len(problems) == 1, problems
     assert problems[0].startswith(variable)
+
+
+@pytest.mark.parametrize("value", ["3GB", "4GiB", "512 MB", "2.5gb", "25%", "100%"])
+def test_config_check_accepts_duckdbs_spellings_of_a_memory_limit(value, tmp_path):
+    environ = {**VALID, "DUCKDB_PATH": str(tmp_path / "w.duckdb"), "EXPORT_DIR": str(tmp_path)}
+    assert _problems({**environ, "DUCKDB_MEMORY_LIMIT": value}) == []
 
 
 def test_config_check_lists_every_problem_together(tmp_path):

@@ -81,5 +81,6 @@ def test_secrets_never_enter_resource_config(defs, monkeypatch):
 def test_dbt_build_rebuilds_incremental_models_only_when_asked():
     from orchestration.assets.dbt import DbtBuildConfig, dbt_build_args
 
-    assert dbt_build_args(DbtBuildConfig()) == ["build"]
-    assert dbt_build_args(DbtBuildConfig(full_refresh=True)) == ["build", "--full-refresh"]
+    excludes = ["--exclude-resource-type", "unit_test"]
+    assert dbt_build_args(DbtBuildConfig()) == ["build", *excludes]
+    assert dbt_build_args(DbtBuildConfig(full_refresh=True)) == ["build", "--full-refresh", *excludes]
