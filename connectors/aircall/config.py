@@ -16,7 +16,8 @@ class AircallConfig:
         base_url: API root without ``/v1``; the client appends it.
         start_date: first day read by a first run; None means ``history_days`` ago.
         trailing_hours: re-read window before the cursor, as calls change after they end.
-        window_days: width of a calls window before halving.
+        window_days: width of the first calls window of a run; later ones are sized from the
+            calls per second the earlier ones held.
         result_cap: Aircall's limit on records reachable by one list query.
         reconciliation_days: how far before the cursor the calls count is checked against the
             vendor's; keep it inside the history Aircall keeps (about 6 months by default).

@@ -76,6 +76,9 @@ class SearchCursor:
 class SearchStream:
     """An object read by ``POST /crm/v3/objects/<object>/search`` on its modified time."""
 
+    # Records one ``enrich`` call takes; None: one search page per call.
+    enrich_batch: int | None = None
+
     def __init__(self, name: str, client: HttpClient, object_type: str, modified_property: str,
                  properties: tuple[str, ...], shape: RecordShape, *, overlap: timedelta,
                  page_size: int, merged_property: str | None = None) -> None:  # fmt: skip
@@ -98,7 +101,8 @@ class SearchStream:
         yield from self._window(replace(state, since=since, until=until, after_id=None))
 
     def enrich(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Hook for streams that add data the search API leaves out (deal associations)."""
+        """Hook for streams that add data the search API leaves out (deal associations): the
+        records completed, in the same order."""
         return records
 
     def source_total(self) -> int | None:
@@ -145,6 +149,35 @@ class SearchStream:
         return CountScope(self._count(filters), raw_filter, described)
 
     def _window(self, state: SearchCursor) -> Iterator[Page]:
+        yield from self._enriched(self._search_pages(state))
+        yield Page([], replace(state, after_id=None).dump(), checkpoint=True)
+
+    def _enriched(self, pages: Iterator[Page]) -> Iterator[Page]:
+        """``pages`` with ``enrich`` applied to as many of them at once as one call takes.
+
+        A page leaves only once its records are complete, so the loader never commits a cursor
+        ahead of records still waiting for their enrichment: a failure while pages wait loses
+        them all and the next run resumes after the last page that left, with no gap.
+        """
+        batch = self.enrich_batch or self._page_size
+        waiting: list[Page] = []
+        for page in pages:
+            waiting.append(page)
+            # The next page could hold a full page of records: flush before it overflows.
+            if sum(len(held.records) for held in waiting) + self._page_size > batch:
+                yield from self._enrich_pages(waiting)
+                waiting = []
+        yield from self._enrich_pages(waiting)
+
+    def _enrich_pages(self, pages: list[Page]) -> Iterator[Page]:
+        records = self.enrich([record for page in pages for record in page.records])
+        start = 0
+        for page in pages:
+            end = start + len(page.records)
+            yield replace(page, records=records[start:end])
+            start = end
+
+    def _search_pages(self, state: SearchCursor) -> Iterator[Page]:
         assert state.until is not None
         last_id = state.after_id
         while True:
@@ -157,10 +190,9 @@ class SearchStream:
                 last_id = next_id
             more = bool(records) and bool((page.get("paging") or {}).get("next"))
             cursor = replace(state, after_id=last_id).dump()
-            yield Page(self.enrich(records), cursor, gone=self._merged_ids(records))
+            yield Page(records, cursor, gone=self._merged_ids(records))
             if not more:
                 break
-        yield Page([], replace(state, after_id=None).dump(), checkpoint=True)
 
     def _merged_ids(self, records: list[dict[str, Any]]) -> tuple[str, ...]:
         if self._merged is None:

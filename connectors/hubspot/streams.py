@@ -111,14 +111,20 @@ class TombstonedSearchStream(SearchStream):
         self._live_keys = ListStream(name, client, path, self.shape, (keys,))
         self._key_days = config.full_key_reconciliation_days
         self._archived_seen: set[str] | None = None
+        self._searched: set[str] | None = None  # every id of a window read from the start
 
     def read(self, cursor: str | None) -> Iterator[Page]:
         """Search pages first (they move the cursor), then the archived list in full."""
         last = cursor
-        self._archived_seen = None
+        self._archived_seen = self._searched = None
+        whole_history = SearchCursor.parse(cursor).until is None
+        searched: set[str] = set()
         for page in super().read(cursor):
             last = page.cursor
+            if whole_history:
+                searched.update(self.shape.key(record) for record in page.records)
             yield page
+        self._searched = searched if whole_history else None
         seen: set[str] = set()
         for page in self._archived.read(last):
             seen.update(self.shape.key(record) for record in page.records)
@@ -143,9 +149,21 @@ class TombstonedSearchStream(SearchStream):
         now = datetime.fromtimestamp(self._client.clock(), tz=UTC)
         if not self._key_reconciliation_due(state, now, raw):
             return
-        present = frozenset(self._live_keys.ids()) | frozenset(self._archived_seen)
+        present = self._searched_keys(raw)
+        if present is None:
+            present = frozenset(self._live_keys.ids()) | frozenset(self._archived_seen)
         yield Page([], SearchCursor(state.until, state.since, state.after_id, now).dump(),
                    checkpoint=True, present=present)  # fmt: skip
+
+    def _searched_keys(self, raw: RawIndex) -> frozenset[str] | None:
+        """The ids of a first run's search and archived list, when they make the key listing
+        redundant: the search read every live id modified before the window's end, and raw
+        holds nothing else (each id read landed as one row). None when raw has rows of its own
+        (a resync): one of them may have been edited out of the window, not deleted."""
+        if self._searched is None or self._archived_seen is None:
+            return None
+        keys = frozenset(self._searched) | frozenset(self._archived_seen)
+        return keys if raw.count("true") <= len(keys) else None
 
     def vendor_keys(self) -> set[str]:
         """Every id HubSpot still serves live (for reconciliation messages)."""
@@ -173,11 +191,17 @@ class DealsStream(TombstonedSearchStream):
     def __init__(self, client: HttpClient, config: HubSpotConfig) -> None:
         super().__init__("hubspot/deals", client, "deals", "hs_lastmodifieddate",
                          DEAL_PROPERTIES, config, associations="contacts")  # fmt: skip
+        # One associations batch per 1,000 deals rather than per search page of 200.
+        self.enrich_batch = config.associations_batch_size
 
     def enrich(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Add ``associations.contacts.results`` as the list endpoint would; search has none."""
-        if not records:
-            return records
+        size = max(self.enrich_batch or len(records), 1)
+        for start in range(0, len(records), size):
+            self._add_associations(records[start : start + size])
+        return records
+
+    def _add_associations(self, records: list[dict[str, Any]]) -> None:
         inputs = [{"id": str(record["id"])} for record in records]
         response = self._client.post_read(ASSOCIATIONS_PATH, {"inputs": inputs})
         contacts: dict[str, list[str]] = {}
@@ -189,7 +213,6 @@ class DealsStream(TombstonedSearchStream):
             if ids:
                 results = [{"id": contact_id, "type": "deal_to_contact"} for contact_id in ids]
                 record["associations"] = {"contacts": {"results": results}}
-        return records
 
 
 def build_hubspot_streams(config: HubSpotConfig) -> dict[str, Stream]:

@@ -36,6 +36,7 @@ def streams_for(
     overlap_minutes: int = 10,
     trailing_hours: int = 48,
     sleeps: Sleeps | None = None,
+    associations_batch_size: int = 1_000,
 ) -> dict[str, Stream]:
     """Every stream of the sandbox, with the connector's clock and lookbacks set by the test."""
     sleeps = sleeps or Sleeps()
@@ -46,6 +47,7 @@ def streams_for(
         base_url=sandbox.base_url,
         overlap_minutes=overlap_minutes,
         search_page_size=50,
+        associations_batch_size=associations_batch_size,
         transport=transport,
     )
     aircall = AircallConfig(

@@ -4,10 +4,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from connector_testkit import FakeClient, load_page
 
 from connectors.aircall.config import AircallConfig
 from connectors.aircall.streams import CallsStream, ListStream
+from connectors.errors import ConnectorError
 
 NOW = int(datetime(2024, 7, 10, tzinfo=UTC).timestamp())
 DAY = 86_400
@@ -73,6 +75,44 @@ def test_calls_window_reaching_the_cap_is_halved_until_it_fits() -> None:
     assert ids == starts
     windows = [(p["from"], p["to"]) for method, path, p in client.calls if "from" in p]
     assert all(upper - lower < 7 * DAY for lower, upper in windows[1:])
+
+
+def test_calls_empty_stretch_costs_one_request() -> None:
+    # given: one call in 120 days, read from a first window of 7 days
+    client = calls_server([NOW - 100 * DAY])
+    stream = calls_stream(client, start_date=date(2024, 3, 12), window_days=7)
+    # when
+    pages = list(stream.read(None))
+    # then: the empty first week holds no rate, so the rest of the range is one window
+    assert [record["id"] for page in pages for record in page.records] == [NOW - 100 * DAY]
+    assert [(p["from"], p["to"]) for _, _, p in client.calls] == [
+        (NOW - 120 * DAY, NOW - 113 * DAY),
+        (NOW - 113 * DAY, NOW),
+    ]
+
+
+def test_calls_window_past_the_cap_costs_one_probe_when_its_calls_are_even() -> None:
+    # given: a call a day for 6 days of a 7-day window, with a cap of 4
+    starts = [NOW - 7 * DAY + n * DAY + DAY // 2 for n in range(6)]
+    client = calls_server(starts, per_page=2)
+    stream = calls_stream(client, start_date=date(2024, 7, 3), window_days=7)
+    # when
+    pages = list(stream.read(None))
+    # then: every call read; the first probe found too many, and the retry narrowed by its
+    # rate (not halved blindly) and the rest sized from the count left fit at once
+    assert sorted({record["id"] for page in pages for record in page.records}) == starts
+    first_pages = [p for _, path, p in client.calls if "from" in p]
+    totals = [len([s for s in starts if p["from"] <= s <= p["to"]]) for p in first_pages]
+    assert [total >= 4 for total in totals] == [True] + [False] * (len(totals) - 1)
+
+
+def test_calls_past_the_cap_within_one_second_fail_rather_than_truncate() -> None:
+    # given: more calls than the cap start in the same second
+    client = calls_server([NOW - DAY] * 5)
+    stream = calls_stream(client, start_date=date(2024, 7, 8), window_days=7)
+    # when / then
+    with pytest.raises(ConnectorError, match="within one second"):
+        list(stream.read(None))
 
 
 def test_calls_incremental_run_rereads_the_trailing_window() -> None:

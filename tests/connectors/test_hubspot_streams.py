@@ -40,7 +40,8 @@ def test_deals_first_run_searches_by_id_keyset_inside_a_fixed_window() -> None:
     # when
     pages = list(deals_stream(client).read(None))
     # then: one window ending now, sorted by id, the second page bounded by the last id
-    (_, path, first), (_, _, _), (_, _, second) = client.calls[:3]
+    (_, path, first), (_, _, second), (_, associations, _) = client.calls[:3]
+    assert associations.endswith("/associations/deals/contacts/batch/read")
     assert path == "/crm/v3/objects/deals/search"
     before_now = {"propertyName": "hs_lastmodifieddate", "operator": "LT", "value": "1750000000000"}
     assert first["filterGroups"] == [{"filters": [before_now]}]
@@ -104,7 +105,9 @@ def test_deals_get_contact_associations_in_list_shape() -> None:
         }
     }
     assert "associations" not in by_id["18023455990"]
-    assert client.calls[1][2] == {"inputs": [{"id": "18023455871"}, {"id": "18023455990"}]}
+    # both search pages in one batch: the batch takes 1,000 deals, a page holds 200
+    ids = ["18023455871", "18023455990", "18023456001"]
+    assert client.calls[2][2] == {"inputs": [{"id": deal_id} for deal_id in ids]}
 
 
 def test_deals_include_archived_deals_from_the_list_endpoint() -> None:
