@@ -83,4 +83,5 @@ def test_dbt_build_rebuilds_incremental_models_only_when_asked():
 
     excludes = ["--exclude-resource-type", "unit_test"]
     assert dbt_build_args(DbtBuildConfig()) == ["build", *excludes]
-    assert dbt_build_args(DbtBuildConfig(full_refresh=True)) == ["build", "--full-refresh", *excludes]
+    refresh = dbt_build_args(DbtBuildConfig(full_refresh=True))
+    assert refresh == ["build", "--full-refresh", *excludes]
