@@ -52,7 +52,8 @@ SYNC_SCRIPT = textwrap.dedent(
             if merges == KILL_AT_CHECKPOINT:
                 text = sql.lstrip().upper()
                 is_state = "STREAM_STATE" in text
-                if point == "load" and text.startswith("INSERT OR REPLACE") and not is_state:
+                # the merge's first write: INSERT of new keys, or INSERT OR REPLACE of known ones
+                if point == "load" and text.startswith("INSERT") and not is_state:
                     die()
                 if point == "between-data-and-state" and is_state:
                     die()
