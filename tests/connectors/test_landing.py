@@ -329,3 +329,23 @@ def test_ensure_raw_schema_creates_every_table_on_an_empty_warehouse(tmp_path: P
         ("_run_id", "VARCHAR"),
         ("_deleted_at", timestamp),
     ]
+
+
+def test_ensure_raw_schema_adds_what_an_older_warehouse_lacks(tmp_path: Path) -> None:
+    # given: a warehouse from before deletes were tracked, and one without the state table
+    db = tmp_path / "warehouse.duckdb"
+    ensure_raw_schema(db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("ALTER TABLE raw_aircall.calls DROP COLUMN _deleted_at")
+        con.execute("DROP TABLE raw_meta.stream_state")
+    assert not raw_tables_exist(db)
+    # when
+    ensure_raw_schema(db)
+    # then
+    assert raw_tables_exist(db)
+    with duckdb.connect(str(db)) as con:
+        found = con.execute(
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'raw_aircall' "
+            "AND table_name = 'calls' AND column_name = '_deleted_at'"
+        ).fetchone()
+    assert found == (1,)
