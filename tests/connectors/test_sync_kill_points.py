@@ -76,7 +76,9 @@ SYNC_SCRIPT = textwrap.dedent(
     aircall = AircallConfig("sandbox-aircall-id", "sandbox-aircall-token", base_url=base_url,
                             start_date=date.fromisoformat(start), window_days=3)
     streams = config_streams(HubSpotConfig("unused", base_url=base_url), aircall)
-    sync_stream(streams["aircall/calls"], duckdb_path, "killed", report, checkpoint_records=100)
+    # every safe point commits (checkpoint_seconds=0): the kill must land between commits
+    sync_stream(streams["aircall/calls"], duckdb_path, "killed", report, checkpoint_records=100,
+                checkpoint_seconds=0)
     print("finished", flush=True)
     """
 )
