@@ -99,11 +99,6 @@ _RECORD_TEXT = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
 _quote = json.encoder.encode_basestring  # the C string encoder json.dumps uses (ensure_ascii off)
 
 
-def record_text(record: dict[str, Any]) -> str:
-    """The raw ``record`` column's text: the vendor record with keys sorted, non-ASCII kept."""
-    return _RECORD_TEXT(record)
-
-
 def landing_line(seq: int, record: dict[str, Any], shape: RecordShape) -> str:
     """One NDJSON line: the raw-table columns plus the record verbatim, keys sorted.
 
