@@ -183,9 +183,15 @@ def floor_run(url: str, folder: Path) -> dict[str, dict[str, float]]:
                 f"FROM read_json('{pattern}', format = 'auto', maximum_object_size = 200000000)"
             )
             rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            seconds = time.perf_counter() - started
+            # The table is still in the WAL here; the connector's time includes writing it into
+            # the database file (its connection closes at the end of each stream). Timed apart
+            # so the floor keeps its definition and the difference shows.
+            con.execute("CHECKPOINT")
             figures[name] = {
                 "records": int(rows[0]) if rows else 0,
-                "seconds": round(time.perf_counter() - started, 2),
+                "seconds": round(seconds, 2),
+                "checkpoint_seconds": round(time.perf_counter() - started - seconds, 2),
                 "requests": requests_made(url),
             }
     return figures
@@ -218,6 +224,12 @@ def main() -> None:
                 "share_of_floor": round(
                     (ours["records"] / ours["seconds"])
                     / (measured["records"] / measured["seconds"]),
+                    2,
+                ),
+                "share_of_floor_with_its_checkpoint": round(
+                    (ours["records"] / ours["seconds"])
+                    * (measured["seconds"] + measured["checkpoint_seconds"])
+                    / measured["records"],
                     2,
                 ),
                 "requests_per_1000": round(1000 * ours["requests"] / ours["records"], 2),

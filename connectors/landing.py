@@ -3,6 +3,13 @@
 A stream run lands in chunks. Each chunk is one NDJSON file, bulk-loaded with ``read_json`` and
 merged into ``raw_<source>.<table>`` in one transaction together with the cursor of its last page.
 A crash therefore loses at most the chunk being written, and never stores a cursor ahead of data.
+
+A stream marks safe points (``Page.checkpoint``, the end of a window). The loader commits at one
+when deletions wait to be applied, or when ``checkpoint_seconds`` have passed since the last
+commit, or at any page with a cursor once the chunk holds ``checkpoint_records``. A commit costs
+some 20-40 ms whatever its size, so a fast source with small windows (week windows of a few
+hundred records, the sandbox) would otherwise spend more time committing than reading; against
+a rate-limited vendor every window takes longer than that and still commits on its own.
 """
 
 import json
@@ -38,25 +45,25 @@ from connectors.warehouse import (
 )
 
 CHECKPOINT_RECORDS = 50_000
+CHECKPOINT_SECONDS = 2.0
 LANDING_FOLDER = "landing"
 LANDING_COLUMNS = (
     "{'seq': 'BIGINT', 'id': 'VARCHAR', 'modified_at': 'TIMESTAMPTZ', "
     "'is_archived': 'BOOLEAN', 'record': 'VARCHAR'}"
 )
-# Dedupe within the chunk: the newest version wins, the last one read breaks ties.
-BATCH_SQL = """
-CREATE OR REPLACE TEMP TABLE landing_batch AS
-SELECT id, record, modified_at, is_archived
-FROM read_json('{path}', format = 'newline_delimited', columns = {columns})
-QUALIFY row_number() OVER (PARTITION BY id ORDER BY modified_at DESC NULLS LAST, seq DESC) = 1
-"""
-# The merge rule of docs/architecture.md: new key → insert; known key → replace only when the
-# record differs and its modified time is not older; a row found gone is replaced by any
-# re-landing of its id (which clears ``_deleted_at``).
+# Dedupe within the chunk: the newest version wins, the last one read breaks ties. Then the merge
+# rule of docs/architecture.md: new key → insert; known key → replace only when the record differs
+# and its modified time is not older; a row found gone is replaced by any re-landing of its id
+# (which clears ``_deleted_at``). One statement: the deduped batch is never materialised.
 CHANGES_SQL = """
 CREATE OR REPLACE TEMP TABLE landing_changes AS
+WITH batch AS (
+    SELECT id, record, modified_at, is_archived
+    FROM read_json('{path}', format = 'newline_delimited', columns = {columns})
+    QUALIFY row_number() OVER (PARTITION BY id ORDER BY modified_at DESC NULLS LAST, seq DESC) = 1
+)
 SELECT batch.*, stored.id IS NULL AS is_new
-FROM landing_batch AS batch
+FROM batch
 LEFT JOIN {table} AS stored ON stored.id = batch.id
 WHERE stored.id IS NULL
    OR stored._deleted_at IS NOT NULL
@@ -64,9 +71,17 @@ WHERE stored.id IS NULL
        AND (batch.modified_at >= stored.modified_at
             OR batch.modified_at IS NULL OR stored.modified_at IS NULL))
 """
-MERGE_SQL = """
+# New keys by plain INSERT (half the cost of INSERT OR REPLACE per row, and a first load is all
+# new keys); only known keys go through the replace.
+INSERT_NEW_SQL = """
+INSERT INTO {table} (id, record, modified_at, is_archived, _loaded_at, _run_id)
+SELECT id, CAST(record AS JSON), modified_at, is_archived, now(), ? FROM landing_changes
+WHERE is_new
+"""
+REPLACE_KNOWN_SQL = """
 INSERT OR REPLACE INTO {table} (id, record, modified_at, is_archived, _loaded_at, _run_id)
 SELECT id, CAST(record AS JSON), modified_at, is_archived, now(), ? FROM landing_changes
+WHERE NOT is_new
 """
 
 ProgressCallback = Callable[[SyncProgress], None]
@@ -78,18 +93,25 @@ def landing_folder(duckdb_path: str | Path, stream: str, run_id: str) -> Path:
     return Path(duckdb_path).parent / LANDING_FOLDER / stream / safe_run_id
 
 
+# One encoder for every line: ``json.dumps`` with options builds a new encoder per call, and at
+# tens of thousands of records per run that construction costs as much as the envelope itself.
+_RECORD_TEXT = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
+_quote = json.encoder.encode_basestring  # the C string encoder json.dumps uses (ensure_ascii off)
+
+
 def landing_line(seq: int, record: dict[str, Any], shape: RecordShape) -> str:
-    """One NDJSON line: the raw-table columns plus the record verbatim, keys sorted."""
+    """One NDJSON line: the raw-table columns plus the record verbatim, keys sorted.
+
+    Byte for byte ``json.dumps`` of the envelope dict (landing files are read back by ``forget``
+    and compared by tests), written by hand so each record is encoded once: the sorted record
+    text is quoted as a string, not run through a second encoder pass over a new dict.
+    """
     modified_at = shape.modified_at(record)
-    return json.dumps(
-        {
-            "seq": seq,
-            "id": shape.key(record),
-            "modified_at": None if modified_at is None else format_timestamp(modified_at),
-            "is_archived": shape.is_archived(record),
-            "record": json.dumps(record, sort_keys=True, ensure_ascii=False),
-        },
-        ensure_ascii=False,
+    return (
+        f'{{"seq": {int(seq)}, "id": {_quote(shape.key(record))}, "modified_at": '
+        f"{'null' if modified_at is None else _quote(format_timestamp(modified_at))}, "
+        f'"is_archived": {"true" if shape.is_archived(record) else "false"}, '
+        f'"record": {_quote(_RECORD_TEXT(record))}}}'
     )
 
 
@@ -131,14 +153,16 @@ def merge_chunk(
     try:
         if chunk is not None:
             path = str(chunk).replace("'", "''")
-            con.execute(BATCH_SQL.format(path=path, columns=LANDING_COLUMNS))
-            con.execute(CHANGES_SQL.format(table=table))
+            con.execute(CHANGES_SQL.format(path=path, columns=LANDING_COLUMNS, table=table))
             counts = con.execute(
                 "SELECT count(*) FILTER (WHERE is_new), count(*) FILTER (WHERE NOT is_new) "
                 "FROM landing_changes"
             ).fetchone()
             inserted, updated = (int(counts[0]), int(counts[1])) if counts else (0, 0)
-            con.execute(MERGE_SQL.format(table=table), [run_id])
+            if inserted:
+                con.execute(INSERT_NEW_SQL.format(table=table), [run_id])
+            if updated:
+                con.execute(REPLACE_KNOWN_SQL.format(table=table), [run_id])
         if deletions:
             if deletions.present is not None:
                 mark_absent(con, stream, deletions.present)
@@ -167,11 +191,14 @@ class _StreamLoader:
     """Writes pages into chunk files and commits them at checkpoints."""
 
     def __init__(self, stream: Stream, con: duckdb.DuckDBPyConnection, folder: Path,
-                 run_id: str, checkpoint_records: int) -> None:  # fmt: skip
+                 run_id: str, checkpoint_records: int,
+                 checkpoint_seconds: float = CHECKPOINT_SECONDS) -> None:  # fmt: skip
         self.stream, self.con, self.folder, self.run_id = stream, con, folder, run_id
         self.checkpoint_records = checkpoint_records
+        self.checkpoint_seconds = checkpoint_seconds
         self.totals = _Totals()
         self.started = time.monotonic()
+        self.committed_at = self.started
         self.stored_cursor = read_cursor(con, stream.name)
         self.pending_cursor = self.stored_cursor
         self.files: list[str] = []
@@ -187,11 +214,15 @@ class _StreamLoader:
             path = self.folder / f"part-{len(self.files) + 1:05d}.ndjson"
             self.files.append(str(path))
             self._chunk_file = path.open("w", encoding="utf-8")
-        for record in page.records:
-            record = self.scrub(record) if self.scrub else record
-            self._chunk_file.write(landing_line(self._chunk_records, record, self.stream.shape))
-            self._chunk_file.write("\n")
-            self._chunk_records += 1
+        if page.records:
+            scrub, shape, seq = self.scrub, self.stream.shape, self._chunk_records
+            lines = [
+                landing_line(seq + offset, scrub(record) if scrub else record, shape)
+                for offset, record in enumerate(page.records)
+            ]
+            lines.append("")
+            self._chunk_file.write("\n".join(lines))
+            self._chunk_records += len(page.records)
         self.totals.records += len(page.records)
         self.totals.pages += 1
         self.deletions.gone.extend(page.gone)
@@ -199,11 +230,20 @@ class _StreamLoader:
             self.deletions.present = self.present_ids(page.present)
         if page.cursor is not None:
             self.pending_cursor = page.cursor
-        due = page.checkpoint or self._chunk_records >= self.checkpoint_records
-        if due and page.cursor is not None:
+        if page.cursor is not None and self._due(page):
             self.commit()
             return True
         return False
+
+    def _due(self, page: Page) -> bool:
+        if self._chunk_records >= self.checkpoint_records:
+            return True
+        if not page.checkpoint:
+            return False
+        # A commit marks ids gone after merging its records, so an id marked gone and then
+        # re-landed by a later page must not share the commit: pending deletions commit here.
+        waited = time.monotonic() - self.committed_at
+        return bool(self.deletions) or waited >= self.checkpoint_seconds
 
     def commit(self) -> None:
         """Merge the current chunk and store the latest safe cursor."""
@@ -223,6 +263,7 @@ class _StreamLoader:
         self.totals.updated += updated
         self.totals.checkpoints += 1
         self._chunk_file, self._chunk_records = None, 0
+        self.committed_at = time.monotonic()
 
     def discard(self) -> None:
         """Drop the chunk being written: it never reaches the raw table."""
@@ -259,6 +300,7 @@ def sync_stream(
     erasure: ErasureConfig | None = None,
     lock_wait: LockWait = DEFAULT_LOCK_WAIT,
     should_stop: Callable[[], bool] | None = None,
+    checkpoint_seconds: float = CHECKPOINT_SECONDS,
 ) -> SyncResult:
     """Read a stream from its stored cursor and merge it into its raw table.
 
@@ -268,6 +310,8 @@ def sync_stream(
         run_id: identifies this run in ``_run_id`` and in the landing folder name.
         on_progress: called after each page and each checkpoint.
         checkpoint_records: commit after about this many records (at the next safe cursor).
+        checkpoint_seconds: at a stream's safe point (end of a window), commit when this long
+            has passed since the last commit; 0 commits at every one.
         erasure: the erasure register's key; records of erased people are scrubbed on landing.
         lock_wait: how long to wait while another process holds the warehouse file.
         should_stop: asked after each landed page; when it answers True, what landed is
@@ -288,7 +332,7 @@ def sync_stream(
     report = on_progress or (lambda progress: None)
     with connect_duckdb(duckdb_path, lock_wait=lock_wait) as con:
         create_raw_schema(con)
-        loader = _StreamLoader(stream, con, folder, run_id, checkpoint_records)
+        loader = _StreamLoader(stream, con, folder, run_id, checkpoint_records, checkpoint_seconds)
         scrubber = load_scrubber(con, erasure)
         loader.scrub = scrubber.for_stream(stream.name) if scrubber else None
         if scrubber:

@@ -61,7 +61,9 @@ class Page:
         records: vendor records, verbatim.
         cursor: the stream state that is safe to store once this page and every earlier one have
             landed; None when this page ends in the middle of something that cannot resume.
-        checkpoint: commit right after this page even if the chunk is small (end of a window).
+        checkpoint: a safe point to commit at even if the chunk is small (end of a window); the
+            loader commits here when deletions are pending or a few seconds have passed since
+            its last commit (``connectors.landing``), so tiny windows do not each pay a commit.
         gone: ids the vendor no longer holds (merged away): their raw rows get ``_deleted_at``.
         present: the complete set of ids the vendor still holds, from a full read that ended
             without error; every other raw row gets ``_deleted_at``, these rows lose it. None

@@ -37,8 +37,24 @@ def raw_table(stream: str) -> str:
     return f"raw_{source}.{table}"
 
 
+def _raw_schema_complete(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the state table and every raw table (with ``_deleted_at``) already exist."""
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND ((schema_name || '.' || table_name IN (SELECT unnest(?)) "
+        "      AND column_name = '_deleted_at') "
+        "  OR (schema_name || '.' || table_name = ? AND column_name = 'stream'))",
+        [[raw_table(stream) for stream in raw_streams()], STATE_TABLE],
+    ).fetchone()
+    return found is not None and found[0] == len(raw_streams()) + 1
+
+
 def create_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every raw schema and table and the stream-state table, if missing."""
+    # Every sync opens the warehouse and lands here: one catalog query instead of three DDL
+    # statements per raw table (~8 ms per stream) when nothing is missing.
+    if _raw_schema_complete(con):
+        return
     con.execute("CREATE SCHEMA IF NOT EXISTS raw_meta")
     con.execute(
         f"CREATE TABLE IF NOT EXISTS {STATE_TABLE} "

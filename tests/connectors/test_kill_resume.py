@@ -36,7 +36,9 @@ SYNC_SCRIPT = textwrap.dedent(
         if progress.checkpoint:
             print(f"checkpoint {progress.records}", flush=True)
 
-    sync_stream(streams["aircall/calls"], duckdb_path, "killed-run", report, checkpoint_records=100)
+    # every safe point commits (checkpoint_seconds=0): the kill must land between commits
+    sync_stream(streams["aircall/calls"], duckdb_path, "killed-run", report, checkpoint_records=100,
+                checkpoint_seconds=0)
     print("finished", flush=True)
     """
 )

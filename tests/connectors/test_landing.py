@@ -9,8 +9,8 @@ import duckdb
 import pytest
 
 from connectors.errors import MalformedResponseError, QuotaExhaustedError
-from connectors.landing import sync_stream
-from connectors.streams import Page, RecordShape, SyncProgress
+from connectors.landing import landing_line, sync_stream
+from connectors.streams import Page, RecordShape, SyncProgress, format_timestamp
 from connectors.warehouse import (
     RAW_STREAMS,
     ensure_raw_schema,
@@ -192,6 +192,95 @@ def test_sync_crash_after_a_checkpoint_resumes_to_the_same_tables(tmp_path: Path
     assert raw_row_count(crashed_db, "hubspot/deals") == 300
 
 
+def windows(count: int, per_window: int = 3) -> list[Page]:
+    """``count`` windows of deals, each ending with a safe point carrying its cursor."""
+    pages = []
+    for window in range(count):
+        day = f"2024-06-{window + 1:02d}"
+        records = [deal(window * 100 + n, f"{day}T10:00:00Z") for n in range(per_window)]
+        pages += [Page(records), Page([], day, checkpoint=True)]
+    return pages
+
+
+def test_sync_commits_fast_small_windows_together(tmp_path: Path) -> None:
+    # given: five small windows read faster than checkpoint_seconds
+    db = tmp_path / "warehouse.duckdb"
+    # when
+    result = sync_stream(FakeStream(windows(5)), db, "r1", checkpoint_seconds=60)
+    # then: one commit holds them all, with the last window's cursor
+    assert (result.checkpoints, result.inserted, result.cursor) == (1, 15, "2024-06-05")
+    assert stream_cursor(db, "hubspot/deals") == "2024-06-05"
+
+
+def test_sync_commits_every_safe_point_when_checkpoint_seconds_is_zero(tmp_path: Path) -> None:
+    # given
+    db = tmp_path / "warehouse.duckdb"
+    # when
+    result = sync_stream(FakeStream(windows(5)), db, "r1", checkpoint_seconds=0)
+    # then
+    assert (result.checkpoints, result.inserted, result.cursor) == (5, 15, "2024-06-05")
+
+
+def test_sync_failure_after_uncommitted_safe_points_keeps_the_committed_cursor(
+    tmp_path: Path,
+) -> None:
+    # given: a first run committed up to 2024-06-01, the next one fails after two quick windows
+    db = tmp_path / "warehouse.duckdb"
+    sync_stream(FakeStream(windows(1)), db, "r1")
+    broken = FakeStream(windows(3)[2:], fail_after=3)
+    # when
+    with pytest.raises(RuntimeError):
+        sync_stream(broken, db, "r2", checkpoint_seconds=60)
+    # then: neither their records nor their cursor landed; the next run reads them again
+    assert stream_cursor(db, "hubspot/deals") == "2024-06-01"
+    assert raw_row_count(db, "hubspot/deals") == 3
+
+
+def test_sync_commits_pending_deletions_at_the_next_safe_point(tmp_path: Path) -> None:
+    # given: deal 9 in raw; a run finds it gone, then lands it again in a later window
+    pages = [
+        Page([deal(1, "2024-06-02T00:00:00Z")], gone=("9",)),
+        Page([], "c1", checkpoint=True),
+        Page([deal(9, "2024-06-03T00:00:00Z", name="back")]),
+        Page([], "c2", checkpoint=True),
+    ]
+    states = []
+    for seconds in (60, 0):
+        db = tmp_path / f"warehouse-{seconds}.duckdb"
+        sync_stream(FakeStream([Page([deal(9, "2024-06-01T00:00:00Z")], "c0")]), db, "r1")
+        # when
+        result = sync_stream(FakeStream(pages), db, "r2", checkpoint_seconds=seconds)
+        with duckdb.connect(str(db)) as con:
+            rows = con.execute(
+                "SELECT id, CAST(record AS VARCHAR), _deleted_at IS NULL FROM raw_hubspot.deals "
+                "ORDER BY id"
+            ).fetchall()
+        states.append((result.checkpoints, rows))
+    # then: the deletion commits at its safe point, so the later re-landing is merged after it
+    # exactly as when every safe point commits
+    assert states[0] == states[1]
+    assert states[0][0] == 2
+
+
+def test_landing_line_is_the_json_of_its_envelope() -> None:
+    # given: records with non-ASCII text, escapes, big ints and a modified time
+    records = [
+        {"id": 2**60 + 1, "archived": True, "zeta": 'é\u2028\n"\\/\x01', "n": [1.5, None]},
+        {"id": 'a"b', "properties": {"hs_lastmodifieddate": "2024-06-01T00:00:00.123Z"}},
+    ]
+    for seq, record in enumerate(records):
+        modified_at = SHAPE.modified_at(record)
+        envelope = {
+            "seq": seq,
+            "id": SHAPE.key(record),
+            "modified_at": None if modified_at is None else format_timestamp(modified_at),
+            "is_archived": SHAPE.is_archived(record),
+            "record": json.dumps(record, sort_keys=True, ensure_ascii=False),
+        }
+        # then: byte for byte what json.dumps writes (forget rewrites these files)
+        assert landing_line(seq, record, SHAPE) == json.dumps(envelope, ensure_ascii=False)
+
+
 def test_sync_reports_progress_per_page_and_checkpoint(tmp_path: Path) -> None:
     # given
     seen: list[SyncProgress] = []
@@ -240,3 +329,23 @@ def test_ensure_raw_schema_creates_every_table_on_an_empty_warehouse(tmp_path: P
         ("_run_id", "VARCHAR"),
         ("_deleted_at", timestamp),
     ]
+
+
+def test_ensure_raw_schema_adds_what_an_older_warehouse_lacks(tmp_path: Path) -> None:
+    # given: a warehouse from before deletes were tracked, and one without the state table
+    db = tmp_path / "warehouse.duckdb"
+    ensure_raw_schema(db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("ALTER TABLE raw_aircall.calls DROP COLUMN _deleted_at")
+        con.execute("DROP TABLE raw_meta.stream_state")
+    assert not raw_tables_exist(db)
+    # when
+    ensure_raw_schema(db)
+    # then
+    assert raw_tables_exist(db)
+    with duckdb.connect(str(db)) as con:
+        found = con.execute(
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'raw_aircall' "
+            "AND table_name = 'calls' AND column_name = '_deleted_at'"
+        ).fetchone()
+    assert found == (1,)

@@ -52,7 +52,8 @@ SYNC_SCRIPT = textwrap.dedent(
             if merges == KILL_AT_CHECKPOINT:
                 text = sql.lstrip().upper()
                 is_state = "STREAM_STATE" in text
-                if point == "load" and text.startswith("INSERT OR REPLACE") and not is_state:
+                # the merge's first write: INSERT of new keys, or INSERT OR REPLACE of known ones
+                if point == "load" and text.startswith("INSERT") and not is_state:
                     die()
                 if point == "between-data-and-state" and is_state:
                     die()
@@ -75,7 +76,9 @@ SYNC_SCRIPT = textwrap.dedent(
     aircall = AircallConfig("sandbox-aircall-id", "sandbox-aircall-token", base_url=base_url,
                             start_date=date.fromisoformat(start), window_days=3)
     streams = config_streams(HubSpotConfig("unused", base_url=base_url), aircall)
-    sync_stream(streams["aircall/calls"], duckdb_path, "killed", report, checkpoint_records=100)
+    # every safe point commits (checkpoint_seconds=0): the kill must land between commits
+    sync_stream(streams["aircall/calls"], duckdb_path, "killed", report, checkpoint_records=100,
+                checkpoint_seconds=0)
     print("finished", flush=True)
     """
 )
