@@ -78,9 +78,12 @@ INSERT INTO {table} (id, record, modified_at, is_archived, _loaded_at, _run_id)
 SELECT id, CAST(record AS JSON), modified_at, is_archived, now(), ? FROM landing_changes
 WHERE is_new
 """
+# `_deleted_at` is listed: INSERT OR REPLACE keeps every column it is not given, so a record
+# found gone and then read again (restored at the vendor) stayed marked deleted.
 REPLACE_KNOWN_SQL = """
-INSERT OR REPLACE INTO {table} (id, record, modified_at, is_archived, _loaded_at, _run_id)
-SELECT id, CAST(record AS JSON), modified_at, is_archived, now(), ? FROM landing_changes
+INSERT OR REPLACE INTO {table}
+    (id, record, modified_at, is_archived, _loaded_at, _run_id, _deleted_at)
+SELECT id, CAST(record AS JSON), modified_at, is_archived, now(), ?, NULL FROM landing_changes
 WHERE NOT is_new
 """
 

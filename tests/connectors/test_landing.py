@@ -349,3 +349,22 @@ def test_ensure_raw_schema_adds_what_an_older_warehouse_lacks(tmp_path: Path) ->
             "AND table_name = 'calls' AND column_name = '_deleted_at'"
         ).fetchone()
     assert found == (1,)
+
+
+def test_a_record_found_gone_then_landed_again_is_live_again(tmp_path: Path) -> None:
+    # given: deal 9 in raw, then found gone (a HubSpot deal deleted, then restored)
+    db = tmp_path / "warehouse.duckdb"
+    sync_stream(FakeStream([Page([deal(9, "2024-06-01T00:00:00Z")], "c0")]), db, "r1")
+    sync_stream(FakeStream([Page([], "c1", checkpoint=True, gone=("9",))]), db, "r2")
+    with duckdb.connect(str(db)) as con:
+        gone = con.execute("SELECT _deleted_at IS NOT NULL FROM raw_hubspot.deals").fetchall()
+    assert gone == [(True,)]
+    # when it is read again, restored
+    restored = deal(9, "2024-06-05T00:00:00Z", name="restored")
+    sync_stream(FakeStream([Page([restored], "c2", checkpoint=True)]), db, "r3")
+    # then the row holds the restored record and is no longer marked gone
+    with duckdb.connect(str(db)) as con:
+        rows = con.execute(
+            "SELECT record ->> '$.properties.dealname', _deleted_at FROM raw_hubspot.deals"
+        ).fetchall()
+    assert rows == [("restored", None)]
