@@ -373,31 +373,39 @@ with
 source as (
     select * from raw_aircall.calls
 ),
+parsed as (
+    -- One JSON parse per call for every field, as the dbt model does.
+    select
+        source.id,
+        source._loaded_at,
+        json_extract_string(source.record, ['$.user.id', '$.number.id', '$.direction', '$.status', '$.raw_digits', '$.number.digits', '$.missed_call_reason', '$.duration', '$.voicemail', '$.archived', '$.started_at', '$.answered_at', '$.ended_at']) as fields
+    from source
+),
 renamed as (
     select
         -- ids
-        cast(source.id as varchar) as call_id,
+        cast(parsed.id as varchar) as call_id,
         -- `user` is absent on unanswered inbound calls.
-        nullif(trim(source.record ->> '$.user.id'), '') as user_id,
-        nullif(trim(source.record ->> '$.number.id'), '') as number_id,
+        nullif(trim(parsed.fields[1]), '') as user_id,
+        nullif(trim(parsed.fields[2]), '') as number_id,
         -- strings (phones stay as printed; int_phone_numbers_normalised parses them)
-        source.record ->> '$.direction' as direction,
-        source.record ->> '$.status' as call_status,
-        nullif(trim(source.record ->> '$.raw_digits'), '') as customer_number_raw,
-        nullif(trim(source.record ->> '$.number.digits'), '') as line_digits_raw,
-        nullif(trim(source.record ->> '$.missed_call_reason'), '') as missed_reason,
+        parsed.fields[3] as direction,
+        parsed.fields[4] as call_status,
+        nullif(trim(parsed.fields[5]), '') as customer_number_raw,
+        nullif(trim(parsed.fields[6]), '') as line_digits_raw,
+        nullif(trim(parsed.fields[7]), '') as missed_reason,
         -- numerics
-        cast(source.record ->> '$.duration' as integer) as duration_seconds,
+        cast(parsed.fields[8] as integer) as duration_seconds,
         -- booleans
         -- The URL is short-lived and never kept; only its presence is.
-        nullif(trim(source.record ->> '$.voicemail'), '') is not null as has_voicemail,
-        coalesce(cast(source.record ->> '$.archived' as boolean), false) as is_archived,
+        nullif(trim(parsed.fields[9]), '') is not null as has_voicemail,
+        coalesce(cast(parsed.fields[10] as boolean), false) as is_archived,
         -- timestamps
-        make_timestamptz(cast(source.record ->> '$.started_at' as bigint) * 1000000) as started_at,
-        make_timestamptz(cast(source.record ->> '$.answered_at' as bigint) * 1000000) as answered_at,
-        make_timestamptz(cast(source.record ->> '$.ended_at' as bigint) * 1000000) as ended_at,
-        source._loaded_at as loaded_at
-    from source
+        make_timestamptz(cast(parsed.fields[11] as bigint) * 1000000) as started_at,
+        make_timestamptz(cast(parsed.fields[12] as bigint) * 1000000) as answered_at,
+        make_timestamptz(cast(parsed.fields[13] as bigint) * 1000000) as ended_at,
+        parsed._loaded_at as loaded_at
+    from parsed
 )
 select * from renamed;
 

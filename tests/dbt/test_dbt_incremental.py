@@ -112,3 +112,61 @@ def test_a_new_default_region_reparses_every_phone_number(warehouse_copy: DbtWar
         ).fetchall()
     assert regions == [("GB",)]
     assert french_national != [("+33142685300",)]
+
+
+def parsed_strings(path: str) -> set[str]:
+    with duckdb.connect(path, read_only=True) as con:
+        rows = con.execute("select raw_number from intermediate.int_phone_numbers_normalised")
+        return {row[0] for row in rows.fetchall()}
+
+
+def test_phone_parsing_reads_only_calls_loaded_since_the_last_run(
+    warehouse_copy: DbtWarehouse,
+) -> None:
+    # given a string only old calls carry, forgotten by the model (as if never scanned again),
+    # and a late call from a number never seen
+    path = str(warehouse_copy.path)
+    with duckdb.connect(path) as con:
+        con.execute(
+            "delete from intermediate.int_phone_numbers_normalised where raw_number = 'anonymous'"
+        )
+    late = call(1820036601, "inbound", "2026-03-29T09:00:00Z", 5, 60, "06 55 44 33 22",
+                NUMBER_MOBILE, USER_LEA)  # fmt: skip
+    with duckdb.connect(path) as con:
+        con.execute(
+            "insert into raw_aircall.calls (id, record, modified_at, is_archived, _loaded_at,"
+            " _run_id) values (?, ?, null, false, ?, 'late-run')",
+            [str(late["id"]), json.dumps(late, sort_keys=True), LATE_LOAD],
+        )
+    models = ("stg_aircall__calls", "int_settings_resolved", "int_phone_numbers_normalised")
+    # when the model runs incrementally with no lookback
+    run_dbt(warehouse_copy.path, warehouse_copy.scratch, "run", "-s", *models,
+            env={"INCREMENTAL_LOOKBACK_HOURS": "0"})  # fmt: skip
+    # then the new number is parsed, and calls loaded before the last run were not re-read
+    after = parsed_strings(path)
+    assert "06 55 44 33 22" in after
+    assert "anonymous" not in after
+    # and a full refresh (or a model from before the watermark) scans every call again
+    run_dbt(warehouse_copy.path, warehouse_copy.scratch, "run", "-s", *models, "--full-refresh")
+    assert {"anonymous", "06 55 44 33 22"} <= parsed_strings(path)
+
+
+def test_a_phone_table_from_before_the_watermark_scans_every_call_once(
+    warehouse_copy: DbtWarehouse,
+) -> None:
+    # given the model's table as an older version built it, without calls_loaded_until
+    path = str(warehouse_copy.path)
+    with duckdb.connect(path) as con:
+        table = "intermediate.int_phone_numbers_normalised"
+        con.execute(f"alter table {table} drop column calls_loaded_until")
+        con.execute(f"delete from {table} where raw_number = 'anonymous'")
+    # when the next run is incremental
+    run_dbt(warehouse_copy.path, warehouse_copy.scratch, "run", "-s",
+            "int_settings_resolved", "int_phone_numbers_normalised")  # fmt: skip
+    # then the column is added and every call scanned: nothing an old call carries is missed
+    assert "anonymous" in parsed_strings(path)
+    with duckdb.connect(path, read_only=True) as con:
+        watermarks = con.execute(
+            "select count(calls_loaded_until) from intermediate.int_phone_numbers_normalised"
+        ).fetchone()
+    assert watermarks[0] >= 1

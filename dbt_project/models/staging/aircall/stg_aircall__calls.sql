@@ -11,6 +11,11 @@
     model and test that reads calls (a view re-parsed the year's calls six times a run).
     Rows landed within the lookback before the last load are re-read, so a late or
     re-written call is never skipped; `forget` rebuilds it in full after scrubbing raw. -#}
+{%- set paths = [
+    'user.id', 'number.id', 'direction', 'status', 'raw_digits', 'number.digits',
+    'missed_call_reason', 'duration', 'voicemail', 'archived', 'started_at', 'answered_at',
+    'ended_at', 'user.name', 'user.email',
+] -%}
 with
 
 source as (
@@ -23,40 +28,48 @@ source as (
     {% endif %}
 ),
 
+parsed as (
+    select
+        source.id,
+        source._loaded_at,
+        {{ json_fields('source.record', paths) }} as fields
+    from source
+),
+
 renamed as (
     select
         -- ids
-        cast(source.id as varchar) as call_id,
+        cast(parsed.id as varchar) as call_id,
         -- `user` is absent on unanswered inbound calls.
-        nullif(trim(source.record ->> '$.user.id'), '') as user_id,
-        nullif(trim(source.record ->> '$.number.id'), '') as number_id,
+        nullif(trim({{ json_field('parsed.fields', paths, 'user.id') }}), '') as user_id,
+        nullif(trim({{ json_field('parsed.fields', paths, 'number.id') }}), '') as number_id,
 
         -- strings (phones stay as printed; int_phone_numbers_normalised parses them)
-        source.record ->> '$.direction' as direction,
-        source.record ->> '$.status' as call_status,
-        nullif(trim(source.record ->> '$.raw_digits'), '') as customer_number_raw,
-        nullif(trim(source.record ->> '$.number.digits'), '') as line_digits_raw,
-        nullif(trim(source.record ->> '$.missed_call_reason'), '') as missed_reason,
+        {{ json_field('parsed.fields', paths, 'direction') }} as direction,
+        {{ json_field('parsed.fields', paths, 'status') }} as call_status,
+        nullif(trim({{ json_field('parsed.fields', paths, 'raw_digits') }}), '') as customer_number_raw,
+        nullif(trim({{ json_field('parsed.fields', paths, 'number.digits') }}), '') as line_digits_raw,
+        nullif(trim({{ json_field('parsed.fields', paths, 'missed_call_reason') }}), '') as missed_reason,
 
         -- numerics
-        cast(source.record ->> '$.duration' as integer) as duration_seconds,
+        cast({{ json_field('parsed.fields', paths, 'duration') }} as integer) as duration_seconds,
 
         -- booleans
         -- The URL is short-lived and never kept; only its presence is.
-        nullif(trim(source.record ->> '$.voicemail'), '') is not null as has_voicemail,
-        coalesce(cast(source.record ->> '$.archived' as boolean), false) as is_archived,
+        nullif(trim({{ json_field('parsed.fields', paths, 'voicemail') }}), '') is not null as has_voicemail,
+        coalesce(cast({{ json_field('parsed.fields', paths, 'archived') }} as boolean), false) as is_archived,
 
         -- timestamps
-        {{ epoch_seconds_to_timestamp("source.record ->> '$.started_at'") }} as started_at,
-        {{ epoch_seconds_to_timestamp("source.record ->> '$.answered_at'") }} as answered_at,
-        {{ epoch_seconds_to_timestamp("source.record ->> '$.ended_at'") }} as ended_at,
-        source._loaded_at as loaded_at,
+        {{ epoch_seconds_to_timestamp(json_field('parsed.fields', paths, 'started_at')) }} as started_at,
+        {{ epoch_seconds_to_timestamp(json_field('parsed.fields', paths, 'answered_at')) }} as answered_at,
+        {{ epoch_seconds_to_timestamp(json_field('parsed.fields', paths, 'ended_at')) }} as ended_at,
+        parsed._loaded_at as loaded_at,
 
         -- strings: the agent as the call names it, for users no longer in the users list
-        nullif(trim(source.record ->> '$.user.name'), '') as user_name,
-        nullif(trim(source.record ->> '$.user.email'), '') as user_email
+        nullif(trim({{ json_field('parsed.fields', paths, 'user.name') }}), '') as user_name,
+        nullif(trim({{ json_field('parsed.fields', paths, 'user.email') }}), '') as user_email
 
-    from source
+    from parsed
 )
 
 select * from renamed
