@@ -26,7 +26,7 @@ DEFAULTS: dict[str, str] = {
     "DUCKDB_LOCK_ATTEMPTS": "6",
     "DUCKDB_LOCK_WAIT_SECONDS": "30",
     # What dbt's DuckDB may hold in memory before it spills to disk (dbt_project/profiles.yml).
-    "DUCKDB_MEMORY_LIMIT": "80%",
+    "DUCKDB_MEMORY_LIMIT": "3GB",
     # Empty: no deadline. Minutes after which `kpi-pipeline run` stops like on SIGTERM.
     "RUN_DEADLINE_MINUTES": "",
     "ALERT_WEBHOOK_URL": "",
