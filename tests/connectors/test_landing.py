@@ -368,3 +368,24 @@ def test_a_record_found_gone_then_landed_again_is_live_again(tmp_path: Path) -> 
             "SELECT record ->> '$.properties.dealname', _deleted_at FROM raw_hubspot.deals"
         ).fetchall()
     assert rows == [("restored", None)]
+
+
+def test_a_rerun_after_its_landing_files_were_pruned_resumes_from_the_stored_cursor(
+    tmp_path: Path,
+) -> None:
+    from connectors.retention import prune_landing
+
+    # given a first run, then the pruning a successful run does (no landing file left)
+    db = tmp_path / "warehouse.duckdb"
+    sync_stream(FakeStream(pages_of([deal(1, "2024-06-01T00:00:00Z")], 1)), db, "r1")
+    report = prune_landing(tmp_path, keep_days=0)
+    assert report.landing_runs and not list((tmp_path / "landing").rglob("*.ndjson"))
+    # when the next run lands a changed and a new deal
+    later = FakeStream(
+        pages_of([deal(1, "2024-06-02T00:00:00Z", "Acme 2"), deal(2, "2024-06-02T00:00:00Z")], 2)
+    )
+    result = sync_stream(later, db, "r2")
+    # then it starts from the stored cursor and merges into the rows the pruned files had made
+    assert later.cursors_seen == ["2024-06-01T00:00:00Z"]
+    assert (result.inserted, result.updated) == (1, 1)
+    assert [row[0] for row in raw_rows(db)] == ["1", "2"]
