@@ -2,7 +2,8 @@
 
 Usage: .venv/bin/python benchmarks/ingest.py --size S
 The floor is a plain ``requests`` loop over the same records (Aircall: one window per day,
-split only when a day passes the 10,000-record cap; HubSpot: the list endpoint, 100 per page)
+split only when a day passes the 10,000-record cap; HubSpot: the connector's own search
+requests, 200 per page, and for deals one associations batch per 1,000)
 writing the response bodies to disk, then ONE ``read_json`` per stream. Requests are counted by
 the sandbox itself (``/_sandbox/stats``) and compared with the vendor's minimum.
 """
@@ -138,21 +139,39 @@ def _aircall_windows(session: requests.Session, url: str, folder: Path) -> int:
     return pages
 
 
-def _hubspot_list(session: requests.Session, url: str, kind: str, properties: tuple[str, ...],
-                  folder: Path) -> None:  # fmt: skip
-    params = {"limit": 100, "properties": ",".join(properties)}
-    if kind == "deals":
-        params["associations"] = "contacts"
-    after, page = None, 0
+def _hubspot_search(session: requests.Session, url: str, kind: str, properties: tuple[str, ...],
+                    modified: str, folder: Path) -> None:  # fmt: skip
+    """The pages the connector reads: search by id keyset, 200 per page, modified before now;
+    deals also get one v4 associations batch per 1,000. The sandbox answers a search by
+    scanning its store, so only the same requests compare the client, not the server."""
+    until = {"propertyName": modified, "operator": "LT", "value": int(time.time() * 1000)}
+    last_id, page, waiting = None, 0, []
     while True:
-        query = {**params, **({"after": after} if after else {})}
-        body = session.get(f"{url}/crm/v3/objects/{kind}", params=query, timeout=60).content
+        keyset = {"propertyName": "hs_object_id", "operator": "GT", "value": last_id}
+        filters = [until, keyset] if last_id else [until]
+        body = {
+            "filterGroups": [{"filters": filters}],
+            "sorts": [{"propertyName": "hs_object_id", "direction": "ASCENDING"}],
+            "properties": list(properties),
+            "limit": 200,
+        }
+        content = session.post(f"{url}/crm/v3/objects/{kind}/search", json=body, timeout=60).content
         page += 1
-        (folder / f"{kind}-{page:07d}.json").write_bytes(body)
-        following = json.loads(body).get("paging", {}).get("next")
-        if not following:
+        (folder / f"{kind}-{page:07d}.json").write_bytes(content)
+        answer = json.loads(content)
+        results = answer.get("results") or []
+        waiting += [str(record["id"]) for record in results]
+        more = bool(results) and bool((answer.get("paging") or {}).get("next"))
+        if kind == "deals" and (len(waiting) + 200 > 1000 or not more) and waiting:
+            inputs = {"inputs": [{"id": deal_id} for deal_id in waiting]}
+            path = "/crm/v4/associations/deals/contacts/batch/read"
+            (folder / f"associations-{page:07d}.json").write_bytes(
+                session.post(f"{url}{path}", json=inputs, timeout=60).content
+            )
+            waiting = []
+        if not more:
             return
-        after = following["after"]
+        last_id = str(results[-1]["id"])
 
 
 def floor_run(url: str, folder: Path) -> dict[str, dict[str, float]]:
@@ -165,10 +184,12 @@ def floor_run(url: str, folder: Path) -> dict[str, dict[str, float]]:
     jobs = {
         "aircall/calls": ("calls", lambda: _aircall_windows(aircall, url, folder)),
         "hubspot/contacts": (
-            "results", lambda: _hubspot_list(session, url, "contacts", CONTACT_PROPERTIES, folder)
+            "results", lambda: _hubspot_search(session, url, "contacts", CONTACT_PROPERTIES,
+                                               "lastmodifieddate", folder)
         ),
         "hubspot/deals": (
-            "results", lambda: _hubspot_list(session, url, "deals", DEAL_PROPERTIES, folder)
+            "results", lambda: _hubspot_search(session, url, "deals", DEAL_PROPERTIES,
+                                               "hs_lastmodifieddate", folder)
         ),
     }  # fmt: skip
     requests_made(url)
