@@ -22,14 +22,15 @@ from benchlib import DEFAULT_WORK, PII_KEY, ROOT, folder_mb, python, record, run
 from breakdown import node_breakdown
 from compare import compare_kpis
 
+from orchestration.project import PRODUCTION_EXCLUDES
+
 DBT = str(Path(sys.executable).with_name("dbt"))
 # A copy of the dbt project to try a model change on (benchmarks/README.md "Profile").
 PROJECT = Path(os.environ.get("KPI_BENCH_DBT_PROJECT") or ROOT / "dbt_project")
 
 
-# What a deployment's nightly runs (orchestration/assets/dbt.py): every model, seed and data
-# test; unit tests are left to CI.
-PRODUCT_ARGS = ["--exclude-resource-type", "unit_test"]
+# What a deployment's nightly runs: every model, seed and data test; unit tests are left to CI.
+PRODUCT_ARGS = PRODUCTION_EXCLUDES
 
 
 def dbt_env(warehouse: Path, memory_limit: str | None) -> dict[str, str]:

@@ -9,7 +9,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from connectors.duckdb_connect import probe_duckdb_lock
 from orchestration.dbt_progress import DbtBuildTracker
 from orchestration.progress import report
-from orchestration.project import dbt_project
+from orchestration.project import PRODUCTION_EXCLUDES, dbt_project
 from orchestration.resources import WarehouseResource
 from orchestration.run_control import interrupt_process_on_stop, raise_if_stopped
 from orchestration.run_lock import duckdb_lock_wait
@@ -31,12 +31,6 @@ class DbtBuildConfig(dg.Config):
     """Run options, settable in the launchpad or with `kpi-pipeline run --full-refresh`."""
 
     full_refresh: bool = False
-
-
-# Unit tests check the models' code on fixed inputs, so a nightly run would only repeat what
-# CI proved on the same code (dbt's own advice: run them in development and CI). They are
-# about a fifth of a nightly build's test time; data tests, which audit the data, all run.
-PRODUCTION_EXCLUDES = ["--exclude-resource-type", "unit_test"]
 
 
 def dbt_build_args(config: DbtBuildConfig) -> list[str]:

@@ -3,12 +3,10 @@ wall on real accounts, so windows are sized from the calls per second already se
 stretch costs one request, and a window found past the cap is retried narrower, never truncated."""
 
 import math
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from connector_testkit import Sleeps
 
 from connectors.aircall.config import AircallConfig
@@ -16,21 +14,9 @@ from connectors.aircall.streams import build_aircall_streams
 from connectors.http import RetryPolicy
 from connectors.registry import Stream, raw_row_count, sync_stream
 from connectors.transport import Transport
-from sandbox import Business, RunningSandbox, SandboxConfig, start_sandbox
+from sandbox import RunningSandbox, SandboxConfig, start_sandbox
 
 AS_OF = date(2026, 6, 15)
-
-
-@pytest.fixture(scope="module")
-def business() -> Business:
-    """About 17,000 calls in the year before AS_OF."""
-    return Business(SandboxConfig(seed=7, scale=0.4, as_of=AS_OF))
-
-
-@pytest.fixture
-def sandbox(business: Business) -> Iterator[RunningSandbox]:
-    with start_sandbox(SandboxConfig(seed=7, scale=0.4, as_of=AS_OF), business=business) as sb:
-        yield sb
 
 
 def calls_stream(sandbox: RunningSandbox, **aircall: Any) -> Stream:

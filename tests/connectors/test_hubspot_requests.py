@@ -4,7 +4,6 @@ cost correctness: a failure while search pages wait for their deal associations 
 gap, and a first run that skips the key listing still marks nothing it should not."""
 
 import math
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,24 +20,12 @@ from connectors.hubspot.streams import build_hubspot_streams
 from connectors.registry import Stream, raw_row_count, resync, stream_cursor, sync_stream
 from connectors.transport import Transport
 from connectors.warehouse import raw_table
-from sandbox import Business, RunningSandbox, SandboxConfig, start_sandbox
+from sandbox import RunningSandbox, SandboxConfig, start_sandbox
 
 AS_OF = date(2026, 6, 15)
 TOKEN = "sandbox-hubspot-token"
 ASSOCIATIONS = "/crm/v4/associations/deals/contacts/batch/read"
 SEARCH = "/crm/v3/objects/deals/search"
-
-
-@pytest.fixture(scope="module")
-def business() -> Business:
-    """About 1,500 deals: two associations batches of 1,000, eight search pages of 200."""
-    return Business(SandboxConfig(seed=7, scale=0.4, as_of=AS_OF))
-
-
-@pytest.fixture
-def sandbox(business: Business) -> Iterator[RunningSandbox]:
-    with start_sandbox(SandboxConfig(seed=7, scale=0.4, as_of=AS_OF), business=business) as sb:
-        yield sb
 
 
 def streams(sandbox: RunningSandbox, **hubspot: Any) -> dict[str, Stream]:

@@ -17,18 +17,24 @@ COMPARED = {
 }
 
 
+def land_call(path: str, record: dict) -> None:
+    """One call landed by a later run, as the connector's merge writes it."""
+    with duckdb.connect(path) as con:
+        con.execute(
+            "insert into raw_aircall.calls (id, record, modified_at, is_archived, _loaded_at,"
+            " _run_id) values (?, ?, null, false, ?, 'late-run')",
+            [str(record["id"]), json.dumps(record, sort_keys=True), LATE_LOAD],
+        )
+
+
 def land_late_calls(path: str) -> None:
     """A late callback of an old missed call, and a re-written (now answered) call."""
     late = call(1820036600, "outbound", "2026-03-29T22:45:00Z", 4, 90, "+33 6 99 88 77 66",
                 NUMBER_MOBILE, USER_LEA)  # fmt: skip
     changed = call(1820036556, "inbound", "2026-03-28T23:30:00Z", 12, 40, "anonymous",
                    NUMBER_PARIS, USER_LEA)  # fmt: skip
+    land_call(path, late)
     with duckdb.connect(path) as con:
-        con.execute(
-            "insert into raw_aircall.calls (id, record, modified_at, is_archived, _loaded_at,"
-            " _run_id) values (?, ?, null, false, ?, 'late-run')",
-            [str(late["id"]), json.dumps(late, sort_keys=True), LATE_LOAD],
-        )
         con.execute(
             "update raw_aircall.calls set record = ?, _loaded_at = ? where id = ?",
             [json.dumps(changed, sort_keys=True), LATE_LOAD, str(changed["id"])],
@@ -132,12 +138,7 @@ def test_phone_parsing_reads_only_calls_loaded_since_the_last_run(
         )
     late = call(1820036601, "inbound", "2026-03-29T09:00:00Z", 5, 60, "06 55 44 33 22",
                 NUMBER_MOBILE, USER_LEA)  # fmt: skip
-    with duckdb.connect(path) as con:
-        con.execute(
-            "insert into raw_aircall.calls (id, record, modified_at, is_archived, _loaded_at,"
-            " _run_id) values (?, ?, null, false, ?, 'late-run')",
-            [str(late["id"]), json.dumps(late, sort_keys=True), LATE_LOAD],
-        )
+    land_call(path, late)
     models = ("stg_aircall__calls", "int_settings_resolved", "int_phone_numbers_normalised")
     # when the model runs incrementally with no lookback
     run_dbt(warehouse_copy.path, warehouse_copy.scratch, "run", "-s", *models,
