@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +15,14 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 DBT_PROJECT = REPO / "dbt_project"
 PII_HASH_KEY = "dbt-tests-secret-key-7f3a"
+
+# dbt re-parses the whole project (about 14 s here) whenever its profile changes, and the
+# warehouse path is part of the profile. dbt runs in the warehouse's folder and is given the
+# file name alone, so one parse, made once per session and copied into each target folder as
+# dagster-dbt does, serves every test whose warehouse has the usual name (DuckDB names the
+# catalog after the file, so another name is parsed again, as it must be).
+USUAL_NAME = "warehouse.duckdb"
+_prepared_parse: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,15 +43,41 @@ def run_dbt(
 
     With `check=False` a failed run is returned instead, for tests that expect dbt to fail.
     """
-    env = os.environ | {"DUCKDB_PATH": str(path), "PII_HASH_KEY": PII_HASH_KEY} | (env or {})
-    dbt = Path(sys.executable).with_name("dbt")
-    command = [
-        str(dbt), *args, "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-        "--target-path", str(scratch / "target"), "--log-path", str(scratch / "logs"),
-    ]  # fmt: skip
-    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    env = os.environ | {"DUCKDB_PATH": path.name, "PII_HASH_KEY": PII_HASH_KEY} | (env or {})
+    target = scratch / "target"
+    prepared = _session_parse(env | {"DUCKDB_PATH": USUAL_NAME})
+    if path.name == USUAL_NAME and not (target / prepared.name).exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(prepared, target / prepared.name)
+    done = subprocess.run(
+        _dbt_command(*args, target=target, logs=scratch / "logs"),
+        cwd=path.parent, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
     if check and done.returncode != 0:
         pytest.fail(
             f"dbt {args[0]} failed ({done.returncode}):\n{done.stdout[-6000:]}{done.stderr}"
         )
     return done
+
+
+def _dbt_command(*args: str, target: Path, logs: Path) -> list[str]:
+    dbt = Path(sys.executable).with_name("dbt")
+    return [
+        str(dbt), *args, "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
+        "--target-path", str(target), "--log-path", str(logs),
+    ]  # fmt: skip
+
+
+def _session_parse(env: dict[str, str]) -> Path:
+    """`dbt parse` once per test session, under the usual warehouse name."""
+    global _prepared_parse
+    if _prepared_parse is None:
+        folder = Path(tempfile.mkdtemp(prefix="dbt-tests-parse-"))
+        done = subprocess.run(
+            _dbt_command("parse", target=folder / "target", logs=folder / "logs"),
+            cwd=folder, env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            pytest.fail(f"dbt parse failed ({done.returncode}):\n{done.stdout[-6000:]}")
+        _prepared_parse = folder / "target" / "partial_parse.msgpack"
+    return _prepared_parse
