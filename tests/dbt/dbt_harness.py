@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -18,11 +19,8 @@ PII_HASH_KEY = "dbt-tests-secret-key-7f3a"
 
 # dbt re-parses the whole project (about 14 s here) whenever its profile changes, and the
 # warehouse path is part of the profile. dbt runs in the warehouse's folder and is given the
-# file name alone, so one parse, made once per session and copied into each target folder as
-# dagster-dbt does, serves every test whose warehouse has the usual name (DuckDB names the
-# catalog after the file, so another name is parsed again, as it must be).
-USUAL_NAME = "warehouse.duckdb"
-_prepared_parse: Path | None = None
+# file name alone, so one parse per file name (DuckDB names the catalog after the file), made
+# once per session and copied into each target folder as dagster-dbt does, serves every test.
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +43,8 @@ def run_dbt(
     """
     env = os.environ | {"DUCKDB_PATH": path.name, "PII_HASH_KEY": PII_HASH_KEY} | (env or {})
     target = scratch / "target"
-    prepared = _session_parse(env | {"DUCKDB_PATH": USUAL_NAME})
-    if path.name == USUAL_NAME and not (target / prepared.name).exists():
+    prepared = _session_parse(path.name)
+    if not (target / prepared.name).exists():
         target.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(prepared, target / prepared.name)
     done = subprocess.run(
@@ -68,16 +66,15 @@ def _dbt_command(*args: str, target: Path, logs: Path) -> list[str]:
     ]  # fmt: skip
 
 
-def _session_parse(env: dict[str, str]) -> Path:
-    """`dbt parse` once per test session, under the usual warehouse name."""
-    global _prepared_parse
-    if _prepared_parse is None:
-        folder = Path(tempfile.mkdtemp(prefix="dbt-tests-parse-"))
-        done = subprocess.run(
-            _dbt_command("parse", target=folder / "target", logs=folder / "logs"),
-            cwd=folder, env=env, capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        if done.returncode != 0:
-            pytest.fail(f"dbt parse failed ({done.returncode}):\n{done.stdout[-6000:]}")
-        _prepared_parse = folder / "target" / "partial_parse.msgpack"
-    return _prepared_parse
+@cache
+def _session_parse(warehouse_name: str) -> Path:
+    """`dbt parse` once per test session and warehouse file name; its partial_parse.msgpack."""
+    folder = Path(tempfile.mkdtemp(prefix="dbt-tests-parse-"))
+    env = os.environ | {"DUCKDB_PATH": warehouse_name, "PII_HASH_KEY": PII_HASH_KEY}
+    done = subprocess.run(
+        _dbt_command("parse", target=folder / "target", logs=folder / "logs"),
+        cwd=folder, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        pytest.fail(f"dbt parse failed ({done.returncode}):\n{done.stdout[-6000:]}")
+    return folder / "target" / "partial_parse.msgpack"
