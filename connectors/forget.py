@@ -22,7 +22,7 @@ from connectors.erasure import (
     load_scrubber,
     register,
 )
-from connectors.landing import LANDING_FOLDER
+from connectors.landing import LANDING_FOLDER, record_text
 from connectors.warehouse import create_raw_schema, raw_table
 
 
@@ -149,7 +149,7 @@ def _scrub_raw(con: duckdb.DuckDBPyConnection, stream: str, scrubber: Scrubber) 
         if scrubbed is record:
             continue
         new_id = str(scrubbed.get("id", row_id))
-        serialised = json.dumps(scrubbed, sort_keys=True, ensure_ascii=False)
+        serialised = record_text(scrubbed)
         if new_id != row_id:
             con.execute(
                 f"INSERT OR REPLACE INTO {table} (id, record, modified_at, is_archived, "
@@ -192,7 +192,7 @@ def _rewrite(path: Path, scrub: Scrub) -> int:
             if scrubbed is not record:
                 count += 1
                 item["id"] = str(scrubbed.get("id", item["id"]))
-                item["record"] = json.dumps(scrubbed, sort_keys=True, ensure_ascii=False)
+                item["record"] = record_text(scrubbed)
             lines.append(json.dumps(item, ensure_ascii=False))
     if count:
         temporary = path.with_suffix(".ndjson.tmp")

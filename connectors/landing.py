@@ -22,10 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import orjson
 
 from connectors.duckdb_connect import DEFAULT_LOCK_WAIT, LockWait, connect_duckdb
 from connectors.erasure import ErasureConfig, Scrub, load_scrubber
 from connectors.errors import QuotaExhaustedError, StopRequested
+from connectors.prefetch import DEFAULT_DEPTH, read_ahead
 from connectors.streams import (
     Page,
     RecordShape,
@@ -46,6 +48,11 @@ from connectors.warehouse import (
 
 CHECKPOINT_RECORDS = 50_000
 CHECKPOINT_SECONDS = 2.0
+# DuckDB checkpoints the database file whenever the WAL passes 16 MB, that is after nearly every
+# commit of a calls chunk (~30 MB of JSON), rewriting the table's last row groups each time: 9 s
+# of the 14 s spent merging the 662 k calls of size S. A commit is durable once in the WAL, so
+# the stream's connection lets the WAL grow and checkpoints once, when it closes.
+SYNC_CHECKPOINT_THRESHOLD = "1GB"
 LANDING_FOLDER = "landing"
 LANDING_COLUMNS = (
     "{'seq': 'BIGINT', 'id': 'VARCHAR', 'modified_at': 'TIMESTAMPTZ', "
@@ -55,6 +62,9 @@ LANDING_COLUMNS = (
 # rule of docs/architecture.md: new key → insert; known key → replace only when the record differs
 # and its modified time is not older; a row found gone is replaced by any re-landing of its id
 # (which clears ``_deleted_at``). One statement: the deduped batch is never materialised.
+# "Differs" is the text first (the usual case, cheap), then DuckDB's minified ``json()`` of both:
+# rows landed before the record text became compact (``record_text``) have the same keys in the
+# same sorted order with spaces after separators, and must not count as changed.
 CHANGES_SQL = """
 CREATE OR REPLACE TEMP TABLE landing_changes AS
 WITH batch AS (
@@ -68,6 +78,7 @@ LEFT JOIN {table} AS stored ON stored.id = batch.id
 WHERE stored.id IS NULL
    OR stored._deleted_at IS NOT NULL
    OR (CAST(stored.record AS VARCHAR) <> batch.record
+       AND json(stored.record) <> json(batch.record)
        AND (batch.modified_at >= stored.modified_at
             OR batch.modified_at IS NULL OR stored.modified_at IS NULL))
 """
@@ -96,25 +107,38 @@ def landing_folder(duckdb_path: str | Path, stream: str, run_id: str) -> Path:
     return Path(duckdb_path).parent / LANDING_FOLDER / stream / safe_run_id
 
 
-# One encoder for every line: ``json.dumps`` with options builds a new encoder per call, and at
-# tens of thousands of records per run that construction costs as much as the envelope itself.
-_RECORD_TEXT = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
+# The fallback of ``record_text``, with orjson's separators: only records orjson refuses (an
+# integer past 64 bits) go through it, and a given record always takes the same path.
+_COMPACT_TEXT = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
 _quote = json.encoder.encode_basestring  # the C string encoder json.dumps uses (ensure_ascii off)
 
 
+def record_text(record: dict[str, Any]) -> str:
+    """A record's canonical text in raw and in landing files: compact JSON, keys sorted.
+
+    Sorted so that a record read again compares equal to the stored one whatever order the
+    vendor sent its keys in. orjson writes it three times faster than ``json.dumps`` (11.9 vs
+    4.5 µs for a 1.1 kB call record), which was a fifth of the connector's time at 660 k calls.
+    """
+    try:
+        return orjson.dumps(record, option=orjson.OPT_SORT_KEYS).decode()
+    except orjson.JSONEncodeError:
+        return _COMPACT_TEXT(record)
+
+
 def landing_line(seq: int, record: dict[str, Any], shape: RecordShape) -> str:
-    """One NDJSON line: the raw-table columns plus the record verbatim, keys sorted.
+    """One NDJSON line: the raw-table columns plus the record's text (``record_text``).
 
     Byte for byte ``json.dumps`` of the envelope dict (landing files are read back by ``forget``
-    and compared by tests), written by hand so each record is encoded once: the sorted record
-    text is quoted as a string, not run through a second encoder pass over a new dict.
+    and compared by tests), written by hand so each record is encoded once: its text is quoted
+    as a string, not run through a second encoder pass over a new dict.
     """
     modified_at = shape.modified_at(record)
     return (
         f'{{"seq": {int(seq)}, "id": {_quote(shape.key(record))}, "modified_at": '
         f"{'null' if modified_at is None else _quote(format_timestamp(modified_at))}, "
         f'"is_archived": {"true" if shape.is_archived(record) else "false"}, '
-        f'"record": {_quote(_RECORD_TEXT(record))}}}'
+        f'"record": {_quote(record_text(record))}}}'
     )
 
 
@@ -304,6 +328,7 @@ def sync_stream(
     lock_wait: LockWait = DEFAULT_LOCK_WAIT,
     should_stop: Callable[[], bool] | None = None,
     checkpoint_seconds: float = CHECKPOINT_SECONDS,
+    read_ahead_pages: int = DEFAULT_DEPTH,
 ) -> SyncResult:
     """Read a stream from its stored cursor and merge it into its raw table.
 
@@ -319,6 +344,8 @@ def sync_stream(
         lock_wait: how long to wait while another process holds the warehouse file.
         should_stop: asked after each landed page; when it answers True, what landed is
             committed with its cursor and StopRequested is raised.
+        read_ahead_pages: pages the stream reads ahead in a thread while earlier ones land
+            (``connectors.prefetch``); 0 reads each page only once the previous one landed.
 
     Returns:
         The counts of the run and the cursor now stored.
@@ -334,6 +361,7 @@ def sync_stream(
     folder.mkdir(parents=True, exist_ok=True)
     report = on_progress or (lambda progress: None)
     with connect_duckdb(duckdb_path, lock_wait=lock_wait) as con:
+        con.execute(f"SET checkpoint_threshold = '{SYNC_CHECKPOINT_THRESHOLD}'")
         create_raw_schema(con)
         loader = _StreamLoader(stream, con, folder, run_id, checkpoint_records, checkpoint_seconds)
         scrubber = load_scrubber(con, erasure)
@@ -341,11 +369,12 @@ def sync_stream(
         if scrubber:
             loader.present_ids = partial(scrubber.present_ids, stream.name)
         try:
-            for page in stream.read(loader.stored_cursor):
-                committed = loader.add(page)
-                report(loader.progress(checkpoint=committed))
-                if should_stop is not None and should_stop():
-                    _stop_at_page(loader)
+            with read_ahead(stream.read(loader.stored_cursor), read_ahead_pages) as pages:
+                for page in pages:
+                    committed = loader.add(page)
+                    report(loader.progress(checkpoint=committed))
+                    if should_stop is not None and should_stop():
+                        _stop_at_page(loader)
             repair = getattr(stream, "repair", None)
             if repair is not None:
                 # Restores and key reconciliation compare with raw: it must hold the pages above.

@@ -65,7 +65,7 @@ def test_forget_by_reformatted_phone_tombstones_the_contact_and_registers_only_h
     stored = raw_contacts(db)
     assert len(stored) == 2 and report.contacts_matched == 1
     assert report.raw_rows["hubspot/contacts"] == 1
-    erased = [json.loads(r) for r in stored if '"erased": true' in r]
+    erased = [record for record in map(json.loads, stored) if record.get("erased") is True]
     assert len(erased) == 1 and erased[0]["id"].startswith("-")
     for needle in ("101", "Duchemin", "duchemin@", "612345678"):
         assert needle not in json.dumps(erased[0])

@@ -61,6 +61,11 @@ def raw_rows(path: Path, table: str = "raw_hubspot.deals") -> list[tuple[Any, ..
         ).fetchall()
 
 
+def compact_sorted(record: dict[str, Any]) -> str:
+    """The record text raw keeps, written independently of the connector's encoder."""
+    return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def pages_of(records: list[dict[str, Any]], size: int) -> list[Page]:
     pages = []
     for start in range(0, len(records), size):
@@ -135,7 +140,37 @@ def test_sync_keeps_records_verbatim_with_text_ids(tmp_path: Path) -> None:
     sync_stream(FakeStream([Page([record], "c")]), db, "r1")
     # then
     (row,) = raw_rows(db)
-    assert row == (str(2**60 + 1), json.dumps(record, sort_keys=True, ensure_ascii=False), True)
+    assert row == (str(2**60 + 1), compact_sorted(record), True)
+
+
+def test_records_orjson_refuses_take_the_same_text_through_the_fallback(tmp_path: Path) -> None:
+    # given: an integer past 64 bits, which orjson refuses, next to ordinary fields
+    db = tmp_path / "warehouse.duckdb"
+    record = {"id": 2**70, "b": "é", "a": [1, {"d": None, "c": 2.5}]}
+    # when
+    sync_stream(FakeStream([Page([record], "c")]), db, "r1")
+    # then: the same compact sorted text, the integer exact
+    (row,) = raw_rows(db)
+    assert row == (str(2**70), compact_sorted(record), False)
+
+
+def test_rows_stored_with_spaced_text_are_not_changed_by_an_identical_read(tmp_path: Path) -> None:
+    # given: raw rows landed before the record text became compact (spaces after separators)
+    db = tmp_path / "warehouse.duckdb"
+    records = [deal(n, "2024-06-01T00:00:00Z") for n in range(3)]
+    sync_stream(FakeStream([Page(records, "c1")]), db, "r1")
+    with duckdb.connect(str(db)) as con:
+        for record in records:
+            con.execute(
+                "UPDATE raw_hubspot.deals SET record = CAST(? AS JSON) WHERE id = ?",
+                [json.dumps(record, sort_keys=True), str(record["id"])],
+            )
+    changed = {**records[1], "properties": {**records[1]["properties"], "dealname": "renamed"}}
+    # when: the same records are read again, one of them changed
+    result = sync_stream(FakeStream([Page([records[0], changed, records[2]], "c2")]), db, "r2")
+    # then: only the changed one is replaced
+    assert (result.inserted, result.updated) == (0, 1)
+    assert raw_rows(db)[1][1] == compact_sorted(changed)
 
 
 def test_sync_failure_before_a_checkpoint_keeps_the_old_cursor(tmp_path: Path) -> None:
@@ -275,7 +310,7 @@ def test_landing_line_is_the_json_of_its_envelope() -> None:
             "id": SHAPE.key(record),
             "modified_at": None if modified_at is None else format_timestamp(modified_at),
             "is_archived": SHAPE.is_archived(record),
-            "record": json.dumps(record, sort_keys=True, ensure_ascii=False),
+            "record": compact_sorted(record),
         }
         # then: byte for byte what json.dumps writes (forget rewrites these files)
         assert landing_line(seq, record, SHAPE) == json.dumps(envelope, ensure_ascii=False)

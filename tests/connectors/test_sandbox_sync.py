@@ -351,4 +351,6 @@ def test_calls_records_keep_vendor_fields_verbatim(sandbox: RunningSandbox, tmp_
     # then
     call_id, record = raw_content(path, "aircall/calls")[0]
     assert json.loads(record)["id"] == int(call_id)
-    assert record == json.dumps(json.loads(record), sort_keys=True, ensure_ascii=False)
+    assert record == json.dumps(
+        json.loads(record), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
