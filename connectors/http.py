@@ -124,6 +124,7 @@ class HttpClient:
         self._session = session or requests.Session()
         self._session.auth = auth
         self._session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
+        self._read_environment_once()
         self._not_before = 0.0
         self.requests_sent = 0
         self.retries = 0
@@ -156,6 +157,21 @@ class HttpClient:
             The decoded JSON object; raises as ``get`` does.
         """
         return self._request("POST", path, body=body)
+
+    def _read_environment_once(self) -> None:
+        """Take the proxy and CA-bundle variables now rather than on every request.
+
+        requests re-reads the whole environment twice per request to find proxies, a tenth of
+        the client's CPU over the 13 k pages of a year of calls. The variables keep their
+        meaning (HTTPS_PROXY, NO_PROXY for the base URL, REQUESTS_CA_BUNDLE); a change to them
+        during a run is not seen.
+        """
+        if not self._session.trust_env:
+            return
+        settings = self._session.merge_environment_settings(self.base_url, {}, None, None, None)
+        self._session.proxies = settings["proxies"]
+        self._session.verify = settings["verify"]
+        self._session.trust_env = False
 
     def close(self) -> None:
         """Release the pooled connections."""

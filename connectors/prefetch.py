@@ -3,28 +3,29 @@
 A stream run alternates between waiting on the vendor (the request, its decoding) and landing
 what came back (encoding the chunk, DuckDB's merge and commit). Done in turn, the two add up;
 the plain-client floor of ``benchmarks/ingest.py`` spends almost all its time waiting, so the
-landing work is what kept calls ingest at about 0.6 of it. One reader thread fetches at most
-``depth`` pages ahead, through a bounded queue, so memory stays that of a few pages.
+landing work is what kept calls ingest at about 0.6 of it. One reader thread reads ahead
+through a queue bounded by weight (records, for pages), so memory stays bounded.
+
+The bound must cover a merge: a chunk's commit takes ~0.3 s, in which the reader of a fast
+source fetches a hundred pages; with two pages of room it stalled at every commit (calls at S:
+58-61 s, against 50-52 s with 5,000 to 20,000 records of room).
 
 Order and failure are those of a plain loop: pages come out in the order read, and an error
 raised by the reader (a vendor failure, a spent quota) comes out after every page read before
 it, so the loader commits exactly what it would have committed inline. Nothing read ahead is
 landed or advances a cursor unless the consumer takes it; on an early stop the pages read ahead
-are dropped (at most ``depth`` requests, not data) and the reader ends at its next page.
+are dropped (requests, not data) and the reader ends at its next page.
 """
 
-import queue
 import threading
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
-DEFAULT_DEPTH = 2
-# How often a reader blocked on a full queue looks whether the consumer has gone.
-_PUT_POLL_SECONDS = 0.1
 # How long an early stop waits for the reader to finish the request it is in.
 _JOIN_SECONDS = 5.0
 
@@ -39,13 +40,19 @@ class _Done:
     pass
 
 
+def _one(item: object) -> int:
+    return 1
+
+
 class _Reader(Generic[T]):
     """The thread that drives the source iterator and hands its items over."""
 
-    def __init__(self, items: Iterator[T], depth: int) -> None:
-        self._items = items
-        self._queue: queue.Queue[T | _Failed | _Done] = queue.Queue(maxsize=depth)
-        self._gone = threading.Event()
+    def __init__(self, items: Iterator[T], limit: int, weight: Callable[[T], int]) -> None:
+        self._items, self._limit, self._weight = items, limit, weight
+        self._queue: deque[tuple[T | _Failed | _Done, int]] = deque()
+        self._queued = 0  # the weight of what waits in the queue
+        self._changed = threading.Condition()
+        self._gone = False
         self._thread = threading.Thread(target=self._run, name="page-reader", daemon=True)
 
     def start(self) -> None:
@@ -54,29 +61,41 @@ class _Reader(Generic[T]):
     def _run(self) -> None:
         try:
             for item in self._items:
-                if not self._put(item):
+                if not self._put(item, self._weight(item)):
                     break
             else:
-                self._put(_Done())
+                self._put(_Done(), 0)
         except BaseException as error:  # handed to the consumer, raised there in order
-            self._put(_Failed(error))
+            self._put(_Failed(error), 0)
         finally:
             close = getattr(self._items, "close", None)
             if close is not None:
                 close()  # a generator's finally blocks run in the thread that drove it
 
-    def _put(self, item: "T | _Failed | _Done") -> bool:
-        while not self._gone.is_set():
-            try:
-                self._queue.put(item, timeout=_PUT_POLL_SECONDS)
-                return True
-            except queue.Full:
-                continue
-        return False
+    def _put(self, item: "T | _Failed | _Done", weight: int) -> bool:
+        with self._changed:
+            # An item heavier than the limit still goes into an empty queue: no deadlock.
+            while not self._gone and self._queued and self._queued + weight > self._limit:
+                self._changed.wait()
+            if self._gone:
+                return False
+            self._queue.append((item, weight))
+            self._queued += weight
+            self._changed.notify_all()
+            return True
+
+    def _get(self) -> "T | _Failed | _Done":
+        with self._changed:
+            while not self._queue:
+                self._changed.wait()
+            item, weight = self._queue.popleft()
+            self._queued -= weight
+            self._changed.notify_all()
+            return item
 
     def __iter__(self) -> Iterator[T]:
         while True:
-            item = self._queue.get()
+            item = self._get()
             if isinstance(item, _Done):
                 return
             if isinstance(item, _Failed):
@@ -84,21 +103,27 @@ class _Reader(Generic[T]):
             yield item
 
     def stop(self) -> None:
-        self._gone.set()
+        with self._changed:
+            self._gone = True
+            self._queue.clear()
+            self._changed.notify_all()
         self._thread.join(timeout=_JOIN_SECONDS)
 
 
 @contextmanager
-def read_ahead(items: Iterator[T], depth: int = DEFAULT_DEPTH) -> Iterator[Iterator[T]]:
-    """The items of ``items``, read up to ``depth`` ahead in a thread; ``depth`` 0 reads inline.
+def read_ahead(
+    items: Iterator[T], limit: int, weight: Callable[[T], int] = _one
+) -> Iterator[Iterator[T]]:
+    """The items of ``items``, read ahead in a thread while the queue's weight is under ``limit``.
 
-    Use as ``with read_ahead(stream.read(cursor)) as pages: for page in pages: ...``; leaving
+    ``weight`` of an item defaults to 1 (``limit`` is then a count); ``limit`` 0 reads inline.
+    Use as ``with read_ahead(stream.read(cursor), 20_000, page_weight) as pages: ...``; leaving
     the block early tells the reader to stop after the item it is reading.
     """
-    if depth <= 0:
+    if limit <= 0:
         yield items
         return
-    reader = _Reader(items, depth)
+    reader = _Reader(items, limit, weight)
     reader.start()
     try:
         yield iter(reader)

@@ -34,7 +34,7 @@ def test_items_come_out_in_order_from_a_reader_thread() -> None:
     # given
     source = Source(50)
     # when
-    with read_ahead(source.items(), depth=3) as items:
+    with read_ahead(source.items(), 3) as items:
         seen = list(items)
     # then
     assert seen == list(range(50))
@@ -47,7 +47,7 @@ def test_an_error_comes_out_after_every_item_read_before_it() -> None:
     source = Source(10, fail_at=4)
     seen = []
     # when
-    with pytest.raises(ConnectionError, match="at 4"), read_ahead(source.items()) as items:
+    with pytest.raises(ConnectionError, match="at 4"), read_ahead(source.items(), 2) as items:
         for item in items:
             time.sleep(0.01)  # the reader is ahead, and has already failed
             seen.append(item)
@@ -59,11 +59,11 @@ def test_leaving_early_stops_the_reader_within_its_depth() -> None:
     # given
     source = Source(1_000)
     # when
-    with read_ahead(source.items(), depth=2) as items:
+    with read_ahead(source.items(), 2) as items:
         for item in items:
             if item == 5:
                 break
-    # then: at most the queue's depth plus the one being handed over was read past item 5
+    # then: at most the queue's limit plus the one being handed over was read past item 5
     assert source.closed.wait(5)
     assert len(source.read) <= 6 + 2 + 1
 
@@ -72,8 +72,22 @@ def test_depth_zero_reads_inline() -> None:
     # given
     source = Source(3)
     # when
-    with read_ahead(source.items(), depth=0) as items:
+    with read_ahead(source.items(), 0) as items:
         seen = list(items)
     # then
     assert seen == [0, 1, 2]
     assert source.threads == {threading.current_thread().name}
+
+
+def test_the_queue_holds_at_most_its_limit_in_weight_but_always_one_item() -> None:
+    # given: items weighing 3 each, a limit of 7, and a consumer that has not started
+    source = Source(100)
+    with read_ahead(source.items(), 7, weight=lambda item: 3) as items:
+        time.sleep(0.2)
+        # then: two items wait (6 of 7), and the reader holds the third it read
+        assert len(source.read) == 3
+        first = next(items)
+    # and: an item heavier than the limit still passes
+    with read_ahead(Source(2).items(), 1, weight=lambda item: 5) as items:
+        assert list(items) == [0, 1]
+    assert first == 0
