@@ -7,14 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
-# 80 s of the suite's budget: on demand (`pytest -m heavy`) with the other benchmark runs;
-# tests/benchmarks/test_regression.py keeps a smoke run of the regression check in CI.
-@pytest.mark.heavy
+# Runs in CI (issue 9 asks for it): 65 s of a 10-minute suite on a 2-core machine. The timed
+# runs at S, M and L stay on demand in benchmarks/.
 def test_benchmarks_quick_mode_runs_end_to_end():
     # given the benchmark suite in quick mode (size XS, scratch folders)
     command = [sys.executable, str(ROOT / "benchmarks" / "run_all.py"), "--quick"]
