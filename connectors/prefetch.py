@@ -40,10 +40,6 @@ class _Done:
     pass
 
 
-def _one(item: object) -> int:
-    return 1
-
-
 class _Reader(Generic[T]):
     """The thread that drives the source iterator and hands its items over."""
 
@@ -111,14 +107,12 @@ class _Reader(Generic[T]):
 
 
 @contextmanager
-def read_ahead(
-    items: Iterator[T], limit: int, weight: Callable[[T], int] = _one
-) -> Iterator[Iterator[T]]:
+def read_ahead(items: Iterator[T], limit: int, weight: Callable[[T], int]) -> Iterator[Iterator[T]]:
     """The items of ``items``, read ahead in a thread while the queue's weight is under ``limit``.
 
-    ``weight`` of an item defaults to 1 (``limit`` is then a count); ``limit`` 0 reads inline.
-    Use as ``with read_ahead(stream.read(cursor), 20_000, page_weight) as pages: ...``; leaving
-    the block early tells the reader to stop after the item it is reading.
+    ``limit`` 0 reads inline. Use as ``with read_ahead(stream.read(cursor), 20_000,
+    page_weight) as pages: ...``; leaving the block early tells the reader to stop after the
+    item it is reading.
     """
     if limit <= 0:
         yield items

@@ -30,11 +30,15 @@ class Source:
             self.closed.set()
 
 
+def count(item: int) -> int:
+    return 1
+
+
 def test_items_come_out_in_order_from_a_reader_thread() -> None:
     # given
     source = Source(50)
     # when
-    with read_ahead(source.items(), 3) as items:
+    with read_ahead(source.items(), 3, count) as items:
         seen = list(items)
     # then
     assert seen == list(range(50))
@@ -47,7 +51,10 @@ def test_an_error_comes_out_after_every_item_read_before_it() -> None:
     source = Source(10, fail_at=4)
     seen = []
     # when
-    with pytest.raises(ConnectionError, match="at 4"), read_ahead(source.items(), 2) as items:
+    with (
+        pytest.raises(ConnectionError, match="at 4"),
+        read_ahead(source.items(), 2, count) as items,
+    ):
         for item in items:
             time.sleep(0.01)  # the reader is ahead, and has already failed
             seen.append(item)
@@ -55,11 +62,11 @@ def test_an_error_comes_out_after_every_item_read_before_it() -> None:
     assert seen == [0, 1, 2, 3]
 
 
-def test_leaving_early_stops_the_reader_within_its_depth() -> None:
+def test_leaving_early_stops_the_reader_within_its_limit() -> None:
     # given
     source = Source(1_000)
     # when
-    with read_ahead(source.items(), 2) as items:
+    with read_ahead(source.items(), 2, count) as items:
         for item in items:
             if item == 5:
                 break
@@ -68,11 +75,11 @@ def test_leaving_early_stops_the_reader_within_its_depth() -> None:
     assert len(source.read) <= 6 + 2 + 1
 
 
-def test_depth_zero_reads_inline() -> None:
+def test_limit_zero_reads_inline() -> None:
     # given
     source = Source(3)
     # when
-    with read_ahead(source.items(), 0) as items:
+    with read_ahead(source.items(), 0, count) as items:
         seen = list(items)
     # then
     assert seen == [0, 1, 2]
