@@ -94,6 +94,59 @@ def test_incremental_run_equals_full_refresh(warehouse_copy: DbtWarehouse) -> No
     assert now_answered == [(True,)]
 
 
+def test_calls_daily_catches_up_after_a_run_that_stopped_before_it(
+    warehouse_copy: DbtWarehouse,
+) -> None:
+    # given calls that changed, and a run that built the call facts but stopped before the mart
+    path = str(warehouse_copy.path)
+    land_late_calls(path)
+    change_user_email(path)
+    run_dbt(warehouse_copy.path, warehouse_copy.scratch, "run", "--select", "+fct_calls")
+    # when the next run finds nothing new in the facts
+    run_dbt(warehouse_copy.path, warehouse_copy.scratch, "run")
+    incremental = snapshot(path)["marts.kpi_calls_daily"]
+    # then the mart still equals a full refresh: its days are found by checksum, not watermark
+    run_dbt(warehouse_copy.path, warehouse_copy.scratch, "run", "--full-refresh")
+    assert incremental == snapshot(path)["marts.kpi_calls_daily"]
+
+
+def test_calls_daily_follows_a_renamed_agent_and_drops_a_day_left_without_calls(
+    warehouse_copy: DbtWarehouse,
+) -> None:
+    # given an agent renamed in the CRM (its owner name wins) and every call of one day re-dated
+    path = str(warehouse_copy.path)
+    with duckdb.connect(path) as con:
+        day = con.execute("select min(date) from marts.kpi_calls_daily").fetchone()[0]  # type: ignore[index]
+        con.execute(
+            "update raw_hubspot.owners set record = json_merge_patch(record, ?), _loaded_at = ?"
+            " where id = '41629780'",
+            ['{"firstName": "Maxime"}', LATE_LOAD],
+        )
+        moved = con.execute(
+            "update raw_aircall.calls set _loaded_at = ?, record = json_merge_patch(record,"
+            " json_object('started_at', json_extract(record, '$.started_at')::bigint + 86400 * 400,"
+            " 'answered_at', json_extract(record, '$.answered_at')::bigint + 86400 * 400,"
+            " 'ended_at', json_extract(record, '$.ended_at')::bigint + 86400 * 400))"
+            " where id in (select call_id from marts.fct_calls where started_date = ?)",
+            [LATE_LOAD, day],
+        ).fetchall()
+    assert moved
+    # when the mart runs incrementally
+    run_dbt(warehouse_copy.path, warehouse_copy.scratch, "run")
+    incremental = snapshot(path)["marts.kpi_calls_daily"]
+    # then the old day is gone and the rename shows, as in a full refresh
+    with duckdb.connect(path, read_only=True) as con:
+        assert con.execute(
+            "select count(*) from marts.kpi_calls_daily where date = ?", [day]
+        ).fetchone() == (0,)
+        renamed = con.execute(
+            "select count(*) from marts.kpi_calls_daily where agent_name = 'Maxime Petit'"
+        ).fetchone()
+    assert renamed is not None and renamed[0] > 0
+    run_dbt(warehouse_copy.path, warehouse_copy.scratch, "run", "--full-refresh")
+    assert incremental == snapshot(path)["marts.kpi_calls_daily"]
+
+
 def test_a_new_default_region_reparses_every_phone_number(warehouse_copy: DbtWarehouse) -> None:
     # given numbers parsed with the default region FR
     path = str(warehouse_copy.path)
