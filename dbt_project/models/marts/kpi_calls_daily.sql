@@ -47,10 +47,7 @@ day_checksums_of_calls as (
     from (
         select
             fct_calls.*,
-            cast(hash(
-                fct_calls.channel_group, fct_calls.channel, fct_calls.channel_label,
-                fct_calls.business_line, fct_calls.agent_id, fct_calls.direction
-            ) as hugeint) as group_hash
+            {{ calls_daily_group_hash('fct_calls') }} as group_hash
         from fct_calls
     ) as keyed
     group by keyed.started_date
@@ -76,10 +73,7 @@ day_checksums_of_this as (
     from (
         select
             this.*,
-            cast(hash(
-                this.channel_group, this.channel, this.channel_label,
-                this.business_line, this.agent_id, this.direction
-            ) as hugeint) as group_hash
+            {{ calls_daily_group_hash('this') }} as group_hash
         from {{ this }} as this
     ) as keyed
     left join dim_agents
