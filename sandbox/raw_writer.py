@@ -40,6 +40,7 @@ from sandbox.apis.pipedrive import PipedriveApi
 from sandbox.config import PIPEDRIVE_TOKEN
 from sandbox.server.wire import Request
 from sandbox.world.business import Business
+from sandbox.world.objects import ObjectStore
 
 CHUNK_RECORDS = 100_000
 PIPEDRIVE_TIMED = ("pipedrive/deals", "pipedrive/persons")
@@ -103,9 +104,9 @@ def write_raw(
         create_raw_schema(con)
         for stream, records in tables.items():
             con.execute(f"DELETE FROM {raw_table(stream)}")
-            written[stream] = _load(con, stream, records, shapes[stream], Path(tmp), run_id)
+            written[stream] = load_stream(con, stream, records, shapes[stream], Path(tmp), run_id)
         backdate_loaded_at(con, business.calendar.end, pipedrive=pipedrive, messaging=messaging)
-        cursors = _cursors(con, business, PIPEDRIVE_TIMED if pipedrive else ())
+        cursors = sync_cursors(con, business.calendar.end, PIPEDRIVE_TIMED if pipedrive else ())
         if messaging:
             cursors.update(_twilio_cursors(business))
         for stream, cursor in cursors.items():
@@ -154,7 +155,7 @@ def stream_records(business: Business) -> dict[str, Iterable[dict[str, Any]]]:
         "hubspot/contacts": _searched(business, "contacts", CONTACT_PROPERTIES),
         "hubspot/owners": _owners(business),
         "hubspot/deal_pipelines": list(business.pipelines),
-        "hubspot/goal_targets": _goal_targets(business),
+        "hubspot/goal_targets": render_goal_targets(business.goal_targets),
         "aircall/calls": _calls(business),
         "aircall/users": _aircall_list(business, "users"),
         "aircall/numbers": _aircall_list(business, "numbers"),
@@ -215,8 +216,10 @@ def messaging_records(business: Business) -> dict[str, Iterable[dict[str, Any]]]
     }
 
 
-def _load(con: duckdb.DuckDBPyConnection, stream: str, records: Iterable[dict[str, Any]],
-          shape: RecordShape, folder: Path, run_id: str) -> int:  # fmt: skip
+def load_stream(con: duckdb.DuckDBPyConnection, stream: str, records: Iterable[dict[str, Any]],
+                shape: RecordShape, folder: Path, run_id: str) -> int:  # fmt: skip
+    """Append records to a stream's raw table in landing format, by NDJSON chunks in
+    ``folder``; returns how many."""
     total = 0
     chunk: list[str] = []
     for record in records:
@@ -262,9 +265,10 @@ def _searched(
     return (record.render(names) for record in store.all() if not record.archived)
 
 
-def _goal_targets(business: Business) -> Iterator[dict[str, Any]]:
+def render_goal_targets(goals: ObjectStore) -> Iterator[dict[str, Any]]:
+    """Goal targets as the connector's search reads them (archived ones are not searched)."""
     names = requested_properties("goal_targets", [",".join(GOAL_TARGET_PROPERTIES)])
-    return (record.render(names) for record in business.goal_targets.all() if not record.archived)
+    return (record.render(names) for record in goals.all() if not record.archived)
 
 
 def _request(path: str, **params: Any) -> Request:
@@ -334,13 +338,12 @@ def _twilio_cursors(business: Business) -> dict[str, str]:
     return dict.fromkeys(TWILIO_STREAMS, cursor)
 
 
-def _cursors(
-    con: duckdb.DuckDBPyConnection, business: Business, more: tuple[str, ...] = ()
+def sync_cursors(
+    con: duckdb.DuckDBPyConnection, end_epoch_s: int, more: tuple[str, ...] = ()
 ) -> dict[str, str]:
-    """The cursors a full sync right after the sandbox year would have stored."""
-    cursors = {
-        "aircall/calls": format_timestamp(dt.datetime.fromtimestamp(business.calendar.end, dt.UTC))
-    }
+    """The cursors a full sync right after the sandbox year (ending ``end_epoch_s``) would
+    have stored."""
+    cursors = {"aircall/calls": format_timestamp(dt.datetime.fromtimestamp(end_epoch_s, dt.UTC))}
     live = "WHERE NOT is_archived"
     # Pipedrive's watermark is the highest update time landed, deleted deals included.
     filtered = [(s, live) for s in ("hubspot/deals", "hubspot/contacts")] + [(s, "") for s in more]

@@ -21,6 +21,7 @@ from sandbox.world.objects import ObjectStore
 from sandbox.world.people import AIRCALL_TEAMS, build_agents
 from sandbox.world.phones import business_lines
 from sandbox.world.records import build_contacts, build_deals, build_goals
+from sandbox.world.shards import Shard
 
 if TYPE_CHECKING:
     from sandbox.world.sizes import Staffing
@@ -35,10 +36,18 @@ class Business:
         config: seed, scale and as_of fully determine the data (mutations aside).
         staffing: a contact-centre size's lines, agents and call volume (sizes.py) instead of
             the SME's; ``config.scale`` then scales the leads only.
+        shard: where this business's contact, deal and call ids start when it is one shard of
+            a size written in several (shards.py); the default is a whole business.
     """
 
-    def __init__(self, config: SandboxConfig, staffing: Staffing | None = None):
+    def __init__(
+        self,
+        config: SandboxConfig,
+        staffing: Staffing | None = None,
+        shard: Shard | None = None,
+    ):
         started = time.perf_counter()
+        shard = shard or Shard()
         self.config = config
         self.calendar = Calendar.ending(config.as_of)
         self.lines = staffing.lines if staffing else business_lines()
@@ -56,9 +65,13 @@ class Business:
         # The vendor-neutral deal plans, for CRMs other than HubSpot to render (sandbox/apis).
         self.deal_plans = plans.deals
         end_ms = self.calendar.end * 1000
-        contacts, contact_ids = build_contacts(plans.leads, self.agents, end_ms)
+        contacts, contact_ids = build_contacts(
+            plans.leads, self.agents, end_ms, shard.contact_id_base
+        )
         self.contact_ids = contact_ids
-        self.deals = ObjectStore(build_deals(plans.deals, contact_ids, self.agents))
+        self.deals = ObjectStore(
+            build_deals(plans.deals, contact_ids, self.agents, shard.deal_id_base)
+        )
         self.contacts = ObjectStore(contacts)
         self._link_contacts_to_deals()
         self.goal_targets = ObjectStore(
@@ -68,7 +81,14 @@ class Business:
         noise = NoiseContext(
             config.seed, call_scale, self.calendar, self.lines, self.agents, customers
         )
-        self.calls = CallStore(noise, plans.calls_by_day, self.world, config.call_day_cache)
+        self.calls = CallStore(
+            noise,
+            plans.calls_by_day,
+            self.world,
+            config.call_day_cache,
+            shard.call_id_base,
+            shard.call_slots,
+        )
         # Aircall ids deleted by mutations: users and numbers by id, teams by key.
         self.aircall_removed: dict[str, set[Any]] = {
             "users": set(),
@@ -117,13 +137,15 @@ class Business:
                     contact.associations.append(deal.id)
 
     def _monthly_revenue(self) -> float:
-        won = [
+        return monthly_revenue(self.won_revenue(), self.agents)
+
+    def won_revenue(self) -> float:
+        """The home-currency amount of every won deal."""
+        return sum(
             float(d.properties["amount_in_home_currency"] or d.properties["amount"] or 0)
             for d in self.deals.all()
             if d.properties["hs_is_closed_won"] == "true"
-        ]
-        sellers = sum(1 for a in self.agents if a.role in ("sales", "manager") and a.owner_id)
-        return max(1000.0, sum(won) / max(1, sellers) / 12)
+        )
 
     def totals(self) -> dict[str, int]:
         """What the raw tables must hold without ``_deleted_at`` after any ingest: every record
@@ -170,3 +192,9 @@ class Business:
 
     def summary(self) -> dict[str, Any]:
         return {"build_seconds": round(self.build_seconds, 3), **self.totals()}
+
+
+def monthly_revenue(won: float, agents: tuple[Any, ...]) -> float:
+    """What a seller's monthly quota is drawn around: won revenue per seller per month."""
+    sellers = sum(1 for a in agents if a.role in ("sales", "manager") and a.owner_id)
+    return max(1000.0, won / max(1, sellers) / 12)

@@ -28,8 +28,13 @@ class CallStore:
         journey_calls: dict[int, list[CallFact]],
         world: CallWorld,
         cache_days: int,
+        id_base: int = CALL_ID_BASE,
+        day_slots: int = DAY_STRIDE // 2,
     ):
         self._ctx = ctx
+        # A shard's calls take ids [id_base, id_base + day_slots) of each day (shards.py).
+        self._id_base = id_base
+        self._day_slots = day_slots
         self._world = world
         self._journey = journey_calls
         self._counts: list[int | None] = [None] * len(ctx.calendar.days)
@@ -51,7 +56,12 @@ class CallStore:
         if index == len(self._counts) - 1:
             facts += self._in_progress(index)
         facts.sort(key=lambda f: (f.started_at, f.line, f.external, f.direction, f.agent))
-        base = CALL_ID_BASE + index * DAY_STRIDE
+        if len(facts) > self._day_slots:
+            raise ValueError(
+                f"day {index} has {len(facts):,} calls, more than the {self._day_slots:,} ids "
+                "a day has here: use more shards or fewer calls per shard"
+            )
+        base = self._id_base + index * DAY_STRIDE
         return tuple((base + position, fact) for position, fact in enumerate(facts))
 
     def _in_progress(self, index: int) -> list[CallFact]:
@@ -101,7 +111,7 @@ class CallStore:
         index = self.calendar.day_index(fact.started_at)
         with self._lock:
             bucket = self._extra.setdefault(index, [])
-            call_id = CALL_ID_BASE + index * DAY_STRIDE + DAY_STRIDE // 2 + len(bucket)
+            call_id = self._id_base + index * DAY_STRIDE + DAY_STRIDE // 2 + len(bucket)
             bucket.append((call_id, fact))
         return call_id
 
@@ -162,7 +172,7 @@ class CallStore:
     def fragment(self, row: Row) -> bytes:
         """The call's JSON bytes, from the per-day cache unless a mutation patched it."""
         call_id = row[0]
-        index, position = divmod(call_id - CALL_ID_BASE, DAY_STRIDE)
+        index, position = divmod(call_id - self._id_base, DAY_STRIDE)
         if (
             call_id in self.patches
             or position >= DAY_STRIDE // 2

@@ -42,15 +42,18 @@ def contact_properties(
 
 
 def build_contacts(
-    leads: list[Lead], agents: tuple[Agent, ...], end_ms: int
+    leads: list[Lead], agents: tuple[Agent, ...], end_ms: int, id_base: int = CONTACT_ID_BASE
 ) -> tuple[list[Record], dict[int, int]]:
-    """Contacts ordered by creation (HubSpot ids grow with time); returns lead key -> id."""
+    """Contacts ordered by creation (HubSpot ids grow with time); returns lead key -> id.
+
+    ``id_base`` moves a shard's ids clear of the other shards' (sandbox/world/shards.py).
+    """
     ids: dict[int, int] = {}
     records = []
     for position, lead in enumerate(sorted(leads, key=lambda ld: (ld.created_ms, ld.key))):
         lead.created_ms = min(lead.created_ms, end_ms - 1)
         lead.modified_ms = max(lead.modified_ms, lead.created_ms)
-        record_id = CONTACT_ID_BASE + 3 * position + lead.key % 3
+        record_id = id_base + 3 * position + lead.key % 3
         ids[lead.key] = record_id
         records.append(
             Record(
@@ -87,11 +90,14 @@ def deal_properties(
 
 
 def build_deals(
-    plans: list[DealPlan], contact_ids: dict[int, int], agents: tuple[Agent, ...]
+    plans: list[DealPlan],
+    contact_ids: dict[int, int],
+    agents: tuple[Agent, ...],
+    id_base: int = DEAL_ID_BASE,
 ) -> list[Record]:
     records = []
     for position, plan in enumerate(sorted(plans, key=lambda p: p.created_ms)):
-        record_id = DEAL_ID_BASE + 7 * position
+        record_id = id_base + 7 * position
         plan.modified_ms = max(plan.modified_ms, plan.created_ms)
         updated = plan.archived_ms or plan.modified_ms
         record = Record(

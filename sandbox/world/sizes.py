@@ -28,6 +28,7 @@ from sandbox.world.people import (
     build_agents,
 )
 from sandbox.world.phones import BusinessLine, business_lines
+from sandbox.world.shards import Shard
 
 if TYPE_CHECKING:
     from sandbox.world.business import Business
@@ -44,6 +45,7 @@ class Size:
     pods: int
     lead_scale: float  # multiplies leads, hence contacts, deals and their calls
     call_scale: float  # multiplies the calls unrelated to leads (support, customers)
+    shards: int = 1  # lead books built one at a time on the same roster (shards.py)
 
 
 # Calibrated on seed 42 (benchmarks/README.md has the measured counts): the issue's S is
@@ -52,7 +54,8 @@ SIZES = {
     "XS": Size("XS", 2, 0.35, 1.2),  # CI smoke: the S shape (50 agents) at 1/20 of the volume
     "S": Size("S", 2, 7.0, 24.0),
     "M": Size("M", 20, 70.0, 240.0),
-    "L": Size("L", 120, 700.0, 1400.0),
+    # Ten shards of M's lead volume each: one plan of 5 M leads would not fit in memory.
+    "L": Size("L", 120, 700.0, 1400.0, shards=10),
 }
 
 
@@ -78,8 +81,29 @@ def size_business(size: Size, seed: int, as_of: dt.date, messaging: bool = False
     WhatsApp/SMS threads when ``messaging``."""
     from sandbox.world.business import Business  # business imports sizes for typing
 
+    if size.shards > 1:
+        raise ValueError(
+            f"size {size.name} is built in {size.shards} shards to bound memory: build each "
+            "with shard_business, or write it with benchmarks/write_size.py"
+        )
     config = SandboxConfig(seed=seed, scale=size.lead_scale, as_of=as_of, messaging=messaging)
     return Business(config, staffing(size, seed, Calendar.ending(as_of)))
+
+
+def shard_business(size: Size, seed: int, as_of: dt.date, shard: Shard) -> Business:
+    """Shard ``shard`` of a size: its share of the leads and of the other calls, its own seed
+    and ids, on the whole size's agents, teams and lines (the same for every shard)."""
+    from sandbox.world.business import Business
+
+    # Read once, day by day, by the raw writer: a day cache would only hold memory.
+    config = SandboxConfig(
+        seed=shard.seed(seed),
+        scale=size.lead_scale / shard.count,
+        as_of=as_of,
+        call_day_cache=1,
+    )
+    staff = staffing(size, seed, Calendar.ending(as_of))
+    return Business(config, replace(staff, call_scale=size.call_scale / shard.count), shard)
 
 
 def staffing(size: Size, seed: int, calendar: Calendar) -> Staffing:
