@@ -25,6 +25,9 @@ class JourneyContext:
     _staff: dict[tuple[int, tuple[str, ...]], list[int]] = field(
         default_factory=dict, compare=False
     )
+    # Lines an agent of a team dials out from: a scan of every line per call otherwise.
+    _dial_lines: dict[str, list[int]] = field(default_factory=dict, compare=False)
+    _kind_lines: dict[str, list[int]] = field(default_factory=dict, compare=False)
 
     def staff(self, index: int, roles: tuple[str, ...]) -> list[int]:
         """Agents with an Aircall seat in one of `roles`, still employed on day `index`."""
@@ -36,14 +39,20 @@ class JourneyContext:
         return self._staff[key]
 
     def lines_of(self, kind: str) -> list[int]:
-        return [i for i, line in enumerate(self.lines) if line.kind == kind]
+        if kind not in self._kind_lines:
+            self._kind_lines[kind] = [i for i, line in enumerate(self.lines) if line.kind == kind]
+        return self._kind_lines[kind]
 
     def outbound_line(self, rng: random.Random, agent: int) -> int:
         # Nobody dials out from a toll-free number; support dials from support lines.
         team = "support" if self.agents[agent].role == "support" else "sales"
-        usable = [
-            i for i, ln in enumerate(self.lines) if ln.team_key == team and ln.kind != "toll_free"
-        ]
+        usable = self._dial_lines.get(team)
+        if usable is None:
+            usable = self._dial_lines[team] = [
+                i
+                for i, ln in enumerate(self.lines)
+                if ln.team_key == team and ln.kind != "toll_free"
+            ]
         return usable[agent % len(usable)] if rng.random() < 0.8 else rng.choice(usable)
 
     def day_of(self, epoch_s: int) -> int:

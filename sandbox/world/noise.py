@@ -83,12 +83,22 @@ def noise_day(ctx: NoiseContext, index: int) -> list[CallFact]:
     volume = WEEKDAY_VOLUME[day.weekday()] * MONTH_FACTOR.get(day.month, 1.0) * ctx.scale
     count = int(volume * rng.uniform(0.85, 1.15) + rng.random())
     staff = [a for a in ctx.agents if a.user_id and a.works_on(index)]
+    # Who answers and which lines dial out, by team, once per day: per call, the scans over
+    # every agent and line made a 3,000-agent size quadratic.
+    teams = {
+        role: [a.index for a in staff if team_role(a.aircall_team) == role]
+        for role in ("support", "sales")
+    }
+    lines = {
+        team: [i for i, line in enumerate(ctx.lines) if line.team_key == team]
+        for team in ("support", "sales")
+    }
     calls: list[CallFact] = []
     for _ in range(count):
         if rng.random() < 0.62:
-            calls.extend(_customer_calls_in(rng, ctx, index, staff))
+            calls.extend(_customer_calls_in(rng, ctx, index, staff, teams))
         else:
-            calls.append(_company_calls_out(rng, ctx, index, staff))
+            calls.append(_company_calls_out(rng, ctx, index, staff, lines))
     return calls
 
 
@@ -98,18 +108,18 @@ def _customer(rng: random.Random, ctx: NoiseContext) -> tuple[str, int]:
 
 
 def _customer_calls_in(
-    rng: random.Random, ctx: NoiseContext, index: int, staff: list[Agent]
+    rng: random.Random,
+    ctx: NoiseContext,
+    index: int,
+    staff: list[Agent],
+    teams: dict[str, list[int]],
 ) -> list[CallFact]:
     day = ctx.calendar.days[index]
     line_index = rng.randrange(len(ctx.lines))
     line = ctx.lines[line_index]
     second = evening_second(rng) if rng.random() < 0.1 else office_second(rng)
     caller, contact = ("anonymous", -1) if rng.random() < 0.06 else _customer(rng, ctx)
-    team = [
-        a.index
-        for a in staff
-        if team_role(a.aircall_team) == ("support" if line.team_key == "support" else "sales")
-    ]
+    team = teams["support" if line.team_key == "support" else "sales"]
     answerer = rng.choice(team) if team and rng.random() < 0.8 else None
     call = inbound(rng, (day, second), line_index, line, caller, answerer)
     call = _with_contact(call, contact)
@@ -130,15 +140,19 @@ def _customer_calls_in(
 
 
 def _company_calls_out(
-    rng: random.Random, ctx: NoiseContext, index: int, staff: list[Agent]
+    rng: random.Random,
+    ctx: NoiseContext,
+    index: int,
+    staff: list[Agent],
+    lines: dict[str, list[int]],
 ) -> CallFact:
     day = ctx.calendar.days[index]
     agent = rng.choice(staff)
     team = "support" if team_role(agent.aircall_team) == "support" else "sales"
-    lines = [i for i, line in enumerate(ctx.lines) if line.team_key == team]
     callee, contact = _customer(rng, ctx)
     start = local_instant(day, office_second(rng))
-    return _with_contact(outbound(rng, start, rng.choice(lines), agent.index, callee), contact)
+    line = rng.choice(lines[team])
+    return _with_contact(outbound(rng, start, line, agent.index, callee), contact)
 
 
 def _with_contact(call: CallFact, contact: int) -> CallFact:
