@@ -66,11 +66,6 @@ def self_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def children_peak_rss_mb() -> float:
-    """Largest peak RSS of any waited-for child process so far (not their sum), in MB."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-
 def spread(values: list[float]) -> dict[str, float]:
     """Median, min and max of some timings, rounded for printing."""
     return {

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchlib import DEFAULT_WORK, SEED, children_peak_rss_mb, folder_mb, record, self_peak_rss_mb
+from benchlib import DEFAULT_WORK, SEED, folder_mb, record, self_peak_rss_mb
 
 from sandbox.raw_writer import write_raw
 from sandbox.sharded_writer import write_sharded_raw
@@ -43,12 +43,13 @@ def main() -> None:
             raise SystemExit(f"--messaging is not written for the sharded size {size.name}")
         staff = staffing(size, SEED, Calendar.ending(args.as_of))
         agents, lines, built = len(staff.agents), len(staff.lines), None
-        written = write_sharded_raw(out, size, SEED, args.as_of, workers=args.workers)
+        sharded = write_sharded_raw(out, size, SEED, args.as_of, workers=args.workers)
+        written, worker_peak = sharded.rows, round(sharded.worker_peak_rss_mb)
     else:
         business = size_business(size, SEED, args.as_of, messaging=args.messaging)
         agents, lines = len(business.agents), len(business.lines)
         built = round(time.perf_counter() - started, 1)
-        written = write_raw(out, business, messaging=args.messaging)
+        written, worker_peak = write_raw(out, business, messaging=args.messaging), None
     record(
         "write_size",
         {
@@ -61,7 +62,7 @@ def main() -> None:
             "total_seconds": round(time.perf_counter() - started, 1),
             # The parent's peak, and for a sharded size the largest shard worker's.
             "peak_rss_mb": round(self_peak_rss_mb()),
-            "worker_peak_rss_mb": round(children_peak_rss_mb()) if size.shards > 1 else None,
+            "worker_peak_rss_mb": worker_peak,
             "duckdb_mb": round(folder_mb(out), 1),
             "path": str(out),
         },

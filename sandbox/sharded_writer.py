@@ -65,6 +65,12 @@ class ShardJob:
 
 
 @dataclass(frozen=True, slots=True)
+class SizeWritten:
+    rows: dict[str, int]  # per stream
+    worker_peak_rss_mb: float  # the largest of the shard workers'
+
+
+@dataclass(frozen=True, slots=True)
 class ShardWritten:
     shard: Shard
     path: Path
@@ -83,10 +89,11 @@ def write_sharded_raw(
     run_id: str = "raw-writer",
     workers: int = 2,
     progress: Callable[[str], None] | None = None,
-) -> dict[str, int]:
+) -> SizeWritten:
     """Replace the HubSpot and Aircall raw tables of ``duckdb_path`` with size ``size``.
 
-    Returns rows written per stream. ``progress`` gets one line per shard appended.
+    Returns rows written per stream and the workers' peak RSS. ``progress`` gets one line per
+    shard appended.
     """
     say = progress or (lambda line: print(line, file=sys.stderr, flush=True))
     target = Path(duckdb_path)
@@ -95,7 +102,7 @@ def write_sharded_raw(
     agents = staffing(size, seed, calendar).agents
     shards = [Shard(index, size.shards) for index in range(size.shards)]
     written = dict.fromkeys((*SHARDED_STREAMS, *ROSTER_STREAMS, GOALS_STREAM), 0)
-    won = 0.0
+    won, worker_peak = 0.0, 0.0
     started = time.perf_counter()
     # Spawned, not forked: the parent holds an open DuckDB connection and its threads.
     context = multiprocessing.get_context("spawn")
@@ -116,6 +123,7 @@ def write_sharded_raw(
             for stream, rows in done.rows.items():
                 written[stream] += rows
             won += done.won_revenue
+            worker_peak = max(worker_peak, done.peak_rss_mb)
             say(
                 f"shard {done.shard.index + 1}/{done.shard.count}: "
                 f"{done.rows['aircall/calls']:,} calls, {done.rows['hubspot/contacts']:,} "
@@ -132,7 +140,7 @@ def write_sharded_raw(
             con.execute(
                 f"INSERT OR REPLACE INTO {STATE_TABLE} VALUES (?, ?, now())", [stream, cursor]
             )
-    return written
+    return SizeWritten(written, worker_peak)
 
 
 def write_shard(job: ShardJob) -> ShardWritten:
@@ -158,8 +166,18 @@ def write_shard(job: ShardJob) -> ShardWritten:
         rows,
         business.won_revenue(),
         time.perf_counter() - started,
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        _own_peak_rss_mb(),
     )
+
+
+def _own_peak_rss_mb() -> float:
+    """This process's peak RSS. Not ``getrusage``: Linux keeps ``ru_maxrss`` across the
+    fork and exec that spawn a worker, so a worker would report the parent's peak if larger;
+    ``VmHWM`` belongs to the process image and starts afresh at exec."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _append(con: duckdb.DuckDBPyConnection, done: ShardWritten) -> None:

@@ -33,7 +33,8 @@ def _rows(path: Path, stream: str) -> set[tuple[object, ...]]:
 @pytest.fixture(scope="module")
 def sharded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
     path = tmp_path_factory.mktemp("sharded") / "warehouse.duckdb"
-    return path, write_sharded_raw(path, TINY, SEED, AS_OF, workers=2, progress=lambda _: None)
+    written = write_sharded_raw(path, TINY, SEED, AS_OF, workers=2, progress=lambda _: None)
+    return path, written.rows
 
 
 def test_each_shard_lands_what_write_raw_lands_for_its_business(
