@@ -46,7 +46,8 @@ def main() -> None:
         sharded = write_sharded_raw(out, size, SEED, args.as_of, workers=args.workers)
         written, worker_peak = sharded.rows, round(sharded.worker_peak_rss_mb)
     else:
-        business = size_business(size, SEED, args.as_of, messaging=args.messaging)
+        # Each day of calls is read once: a day cache would only hold memory.
+        business = size_business(size, SEED, args.as_of, args.messaging, call_day_cache=1)
         agents, lines = len(business.agents), len(business.lines)
         built = round(time.perf_counter() - started, 1)
         written, worker_peak = write_raw(out, business, messaging=args.messaging), None

@@ -76,9 +76,16 @@ def size_named(name: str) -> Size:
         raise ValueError(f"unknown size {name!r}: use one of {', '.join(SIZES)}") from None
 
 
-def size_business(size: Size, seed: int, as_of: dt.date, messaging: bool = False) -> Business:
+def size_business(
+    size: Size,
+    seed: int,
+    as_of: dt.date,
+    messaging: bool = False,
+    call_day_cache: int | None = None,
+) -> Business:
     """Build the sandbox business of a size (deterministic in size, seed and as_of), with its
-    WhatsApp/SMS threads when ``messaging``."""
+    WhatsApp/SMS threads when ``messaging``. ``call_day_cache``: generated days of calls kept
+    (SandboxConfig's default when None; a writer reading each day once needs 1)."""
     from sandbox.world.business import Business  # business imports sizes for typing
 
     if size.shards > 1:
@@ -87,6 +94,8 @@ def size_business(size: Size, seed: int, as_of: dt.date, messaging: bool = False
             "with shard_business, or write it with benchmarks/write_size.py"
         )
     config = SandboxConfig(seed=seed, scale=size.lead_scale, as_of=as_of, messaging=messaging)
+    if call_day_cache is not None:
+        config = replace(config, call_day_cache=call_day_cache)
     return Business(config, staffing(size, seed, Calendar.ending(as_of)))
 
 
