@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test lint dev clean
+.PHONY: setup demo test bench-smoke lint dev clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ demo: setup
 
 test: setup
 	$(BIN)/pytest
+
+# Every scale benchmark once at size S in a scratch folder (CI runs it after the tests): checks
+# that each runs and that floor, marts and exports agree; no timing assertions. About 6 minutes.
+bench-smoke: setup
+	PYTHONPATH=$(CURDIR) $(BIN)/python benchmarks/run_all.py --quick --sizes S
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -44,16 +44,16 @@ def run(sizes: list[str], runs: int, ingest: bool, demo: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--sizes", default="S,M")
+    parser.add_argument("--sizes", default=None, help="default S,M; XS with --quick")
     parser.add_argument("--skip-ingest", action="store_true")
     args = parser.parse_args()
     if not args.quick:
-        run(args.sizes.split(","), 3, not args.skip_ingest, demo=True)
+        run((args.sizes or "S,M").split(","), 3, not args.skip_ingest, demo=True)
         return
     with tempfile.TemporaryDirectory(prefix="bench-quick-") as scratch:
         os.environ["KPI_BENCH_WORK"] = f"{scratch}/work"
         os.environ["KPI_BENCH_RESULTS"] = f"{scratch}/results"
-        run(["XS"], 1, not args.skip_ingest, demo=False)
+        run((args.sizes or "XS").split(","), 1, not args.skip_ingest, demo=False)
 
 
 if __name__ == "__main__":

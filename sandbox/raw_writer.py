@@ -109,10 +109,7 @@ def write_raw(
         cursors = sync_cursors(con, business.calendar.end, PIPEDRIVE_TIMED if pipedrive else ())
         if messaging:
             cursors.update(_twilio_cursors(business))
-        for stream, cursor in cursors.items():
-            con.execute(
-                f"INSERT OR REPLACE INTO {STATE_TABLE} VALUES (?, ?, now())", [stream, cursor]
-            )
+        store_cursors(con, cursors)
     return written
 
 
@@ -336,6 +333,12 @@ def _twilio_cursors(business: Business) -> dict[str, str]:
     through = dt.datetime.fromtimestamp(business.calendar.end, dt.UTC)
     cursor = Watermark(through, active).dump()
     return dict.fromkeys(TWILIO_STREAMS, cursor)
+
+
+def store_cursors(con: duckdb.DuckDBPyConnection, cursors: dict[str, str]) -> None:
+    """Record ``cursors`` in the sync state, as the connectors' checkpoints would."""
+    for stream, cursor in cursors.items():
+        con.execute(f"INSERT OR REPLACE INTO {STATE_TABLE} VALUES (?, ?, now())", [stream, cursor])
 
 
 def sync_cursors(

@@ -23,11 +23,12 @@ from pathlib import Path
 
 import duckdb
 
-from connectors.warehouse import STATE_TABLE, create_raw_schema, raw_table
+from connectors.warehouse import create_raw_schema, raw_table
 from sandbox.raw_writer import (
     backdate_loaded_at,
     load_stream,
     render_goal_targets,
+    store_cursors,
     stream_records,
     stream_shapes,
     sync_cursors,
@@ -136,10 +137,7 @@ def write_sharded_raw(
             con, GOALS_STREAM, render_goal_targets(goals), shape, Path(tmp), run_id
         )
         backdate_loaded_at(con, calendar.end)
-        for stream, cursor in sync_cursors(con, calendar.end).items():
-            con.execute(
-                f"INSERT OR REPLACE INTO {STATE_TABLE} VALUES (?, ?, now())", [stream, cursor]
-            )
+        store_cursors(con, sync_cursors(con, calendar.end))
     return SizeWritten(written, worker_peak)
 
 

@@ -26,6 +26,20 @@ SOURCE_VARIABLES = (
 )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Write the dbt manifest once, before any xdist worker starts.
+
+    Pipeline runs call `prepare_dbt_manifest()` when it is stale; two workers doing so at the
+    same time would both write dbt_project/target/manifest.json. `make test` prepares it too.
+    """
+    if hasattr(config, "workerinput"):
+        return
+    from orchestration.project import DBT_PROJECT_DIR, prepare_dbt_manifest
+
+    if (DBT_PROJECT_DIR / "dbt_project.yml").exists():
+        prepare_dbt_manifest()
+
+
 @dataclass(frozen=True)
 class PipelineRun:
     """A finished `kpi-pipeline run` and the sandbox it read."""
