@@ -71,7 +71,8 @@ def test_forget_by_reformatted_phone_tombstones_the_contact_and_registers_only_h
         assert needle not in json.dumps(erased[0])
     # and the register holds the id, e-mail and phone as HMACs, none in clear
     with duckdb.connect(str(db)) as con:
-        register = con.execute(f"SELECT * FROM {ERASURES_TABLE}").fetchall()
+        # Not registered_at: its microseconds can spell "101" (a flaky failure in CI).
+        register = con.execute(f"SELECT digest, kind, key_id FROM {ERASURES_TABLE}").fetchall()
     assert {row[1] for row in register} == {"contact_id", "email", "phone"}
     assert not any(n in str(register) for n in ("101", "example.com", "612345678"))
 
